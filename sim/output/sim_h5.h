@@ -1,0 +1,82 @@
+/*
+ * sim_h5: the results file, netCDF-4-compatible HDF5 that xarray, R, MATLAB and h5dump read
+ * without glue (see CONVENTIONS.md), and reading it back.
+ *
+ * Layout, all in the root group: dimensions `run`, `time`, and the catalog's entity
+ * dimension (`company`), each a coordinate variable attached as an HDF5 dimension scale;
+ * run coordinates `replication(run)`, `design(run)`, `variant(run)` (integers, with
+ * flag_values/flag_meanings naming the variants) and `run_status(run)` (0 not run, 1 complete,
+ * 2 failed); `<entity>_name(<entity>)` fixed-length strings; one dataset per catalog
+ * variable (run), (run, entity), (run, time) or (run, time, entity), float64, chunked one run
+ * per chunk, shuffle + deflate 4, fill value NaN, with `units` and `long_name`. Root
+ * attributes: Conventions "CF-1.8", title, source, history, ecotwin version and git commit,
+ * library versions, command line, hostname, start time (UTC ISO 8601), master seed, RNG
+ * algorithm, thread and rank counts, the resolved scenario YAML; at close `end_time` and,
+ * last of all, `complete` = 1.
+ *
+ * Crash safety: the file is created with H5F_LIBVER_LATEST, every dataset and attribute but
+ * the closing ones exists before the first run is written, and writing happens in SWMR mode,
+ * so a kill at any instant leaves a file that opens. sim_h5_write_run writes a run's data,
+ * then its run_status, then flushes: a run is complete only when its status says so.
+ * sim_h5_close leaves SWMR mode, reopens the file and adds end_time and complete.
+ *
+ * Row order never depends on the order runs finish in: run i is written at index i.
+ * One writer per file, used by one thread at a time.
+ */
+#ifndef SIM_H5_H
+#define SIM_H5_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim_model.h"
+#include "sim_status.h"
+
+typedef struct sim_h5_runs {
+    size_t n_runs;
+    const int64_t *replication; /* n_runs */
+    const int64_t *design;      /* n_runs */
+    const int32_t *variant;     /* n_runs, index into variant_names */
+    const char *const *variant_names;
+    size_t n_variant_names;
+} sim_h5_runs;
+
+typedef struct sim_h5_provenance {
+    const char *title;         /* e.g. "ecotwin run of scenarios/baseline.yaml" */
+    const char *model;         /* model name */
+    const char *command_line;  /* argv joined with spaces */
+    const char *scenario_path;
+    const char *resolved_yaml; /* fully resolved scenario */
+    uint64_t master_seed;
+    const char *rng_algorithm; /* "xoshiro256++ keyed by SplitMix64" */
+    int threads;
+    int ranks;
+} sim_h5_provenance;
+
+typedef struct sim_h5_writer sim_h5_writer;
+
+/* Create path (truncating) and lay out every dataset. Returns NULL with err filled (SIM_IO)
+ * on failure; nothing is left behind in that case. */
+sim_h5_writer *sim_h5_create(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
+                             const sim_h5_provenance *prov, sim_error *err);
+
+/* Write run `run` (< n_runs) from rec, then mark it complete and flush. */
+sim_status sim_h5_write_run(sim_h5_writer *w, size_t run, const sim_record *rec,
+                            sim_error *err);
+/* Mark run `run` failed (status 2) and store message in the run_message(run) strings. */
+sim_status sim_h5_fail_run(sim_h5_writer *w, size_t run, const char *message, sim_error *err);
+
+/* Finish the file: complete != 0 adds end_time and complete = 1; 0 leaves the file marked
+ * incomplete (interrupted). Frees w in every case. */
+sim_status sim_h5_close(sim_h5_writer *w, int complete, sim_error *err);
+
+/* Describe a results file in words on out: provenance, completeness, dimensions, runs done,
+ * and every variable with its shape, units and meaning. Foreign or damaged files give
+ * SIM_NOINPUT / SIM_IO with a clear message, never a crash. */
+sim_status sim_h5_inspect(const char *path, FILE *out, sim_error *err);
+
+/* Silence HDF5's own error stack printing (call once at program start). */
+void sim_h5_quiet(void);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * sim_runner: runs the replications and variants of one scenario and hands each finished
+ * run to a sink (the HDF5 writer, the verifier's collector, a test).
+ *
+ * Run i is replication i / n_variants, variant slot i % n_variants. Every run of a
+ * replication draws the same keyed streams whatever its variant (common random numbers).
+ * The record passed to the sink is valid only during the call. The runner allocates one
+ * engine and record per run slot and never shares them between runs in flight.
+ */
+#ifndef SIM_RUNNER_H
+#define SIM_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim_model.h"
+#include "sim_scenario.h"
+#include "sim_status.h"
+
+typedef struct sim_sink {
+    /* Called once per finished run, in run order. */
+    sim_status (*put)(void *ctx, size_t run, const sim_run_id *id, const sim_record *rec,
+                      sim_error *err);
+    /* Called for a run that failed (numerical error, ...); may be NULL: then the failure
+     * stops the runner. */
+    sim_status (*fail)(void *ctx, size_t run, const sim_run_id *id, const sim_error *why,
+                       sim_error *err);
+    void *ctx;
+} sim_sink;
+
+typedef struct sim_runner_stats {
+    size_t runs_done;
+    size_t runs_failed;
+    uint64_t events;
+    double wall_s;
+} sim_runner_stats;
+
+/* Build the output catalog of a scenario (caller frees). NULL when out of memory. */
+sim_catalog *sim_runner_catalog(const sim_scenario *sc);
+
+/* Run one run into rec. */
+sim_status sim_runner_run_one(const sim_scenario *sc, const sim_catalog *cat, size_t run,
+                              sim_record *rec, uint64_t *events, sim_error *err);
+
+/* Run every run of sc in order into sink. stats may be NULL. */
+sim_status sim_runner_run_all(const sim_scenario *sc, const sim_catalog *cat, sim_sink *sink,
+                              sim_runner_stats *stats, sim_error *err);
+
+/* The run identity of run index i. */
+sim_run_id sim_runner_run_id(const sim_scenario *sc, size_t run);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * sim_yaml: scenario files in YAML, read into and written from the core's parameter tree.
+ *
+ * sim_yaml_load parses a file with libyaml's event API into a sim_cfg tree whose every node
+ * carries its file:line:col (1-based). It resolves `extends: other.yaml` (a path relative
+ * to the extending file, or a list of such paths applied in order): the base is loaded
+ * first, then this file is merged over it (maps merge key by key, the later file wins, lists
+ * and scalars replace). `extends` keys are removed from the resulting tree.
+ *
+ * Hostile input is bounded before anything large is built: file size (SIM_YAML_MAX_BYTES),
+ * nesting depth (SIM_YAML_MAX_DEPTH), total nodes after alias expansion
+ * (SIM_YAML_MAX_NODES, the "billion laughs" guard), extends depth (SIM_YAML_MAX_EXTENDS) and
+ * cycles. `<<` merge keys are rejected with a clear message. Non-UTF-8 input, a directory,
+ * an empty file or a document that is not a map are errors with a place. The top level must
+ * be a map.
+ *
+ * Every problem becomes a diagnostic on cfg. Return values: SIM_OK; SIM_INVALID (see the
+ * diagnostics); SIM_NOINPUT when the named file itself cannot be opened (err says why);
+ * SIM_NOMEM.
+ */
+#ifndef SIM_YAML_H
+#define SIM_YAML_H
+
+#include <stddef.h>
+
+#include "sim_cfg.h"
+#include "sim_status.h"
+
+#define SIM_YAML_MAX_BYTES (16u << 20)
+#define SIM_YAML_MAX_DEPTH 64
+#define SIM_YAML_MAX_NODES 1000000u
+#define SIM_YAML_MAX_EXTENDS 16
+
+/* Load path into cfg and set its root. */
+sim_status sim_yaml_load(sim_cfg *cfg, const char *path, sim_error *err);
+
+/* Same, from a string in memory; name is used in places ("<string>"). extends: paths are
+ * resolved relative to the current directory. */
+sim_status sim_yaml_load_string(sim_cfg *cfg, const char *name, const char *text, size_t len,
+                                sim_error *err);
+
+/* Emit the tree under node as block-style YAML into a malloc'd NUL-terminated string
+ * (*out; caller frees). Strings that would read back as another type are quoted, so
+ * loading the output gives an equal tree. Returns SIM_NOMEM on failure. */
+sim_status sim_yaml_emit(const sim_cfg_node *node, char **out);
+
+#endif
