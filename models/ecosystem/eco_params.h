@@ -8,6 +8,11 @@
  * role does not set). Cross-field rules (a producing company needs assets, assets that fail
  * need crews, unique names, ...) are checked after the fields, each error placed at the
  * offending key. The result is immutable and shared by all runs of a scenario.
+ *
+ * Every count is bounded (ECO_MAX_*) before anything is sized by it, so a hostile scenario
+ * cannot make the model allocate without limit. An offered load lambda E[S] / c >= 0.95 at a
+ * company with an unlimited buffer is not an error (SPEC 5 step 8 asks for a warning): such
+ * companies are flagged `unstable` and counted in n_unstable for a front end to report.
  */
 #ifndef ECO_PARAMS_H
 #define ECO_PARAMS_H
@@ -18,11 +23,16 @@
 #include "sim_dist.h"
 #include "sim_model.h"
 
-#define ECO_KNOWLEDGE_DOMAINS 4 /* asset, analytics, service, customer */
-#define ECO_GOAL_DIMS_MAX 16
-#define ECO_MAX_COMPANIES 100000
+#define ECO_KNOWLEDGE_DOMAINS      4 /* asset, analytics, service, customer */
+#define ECO_GOAL_DIMS_MAX          16
+#define ECO_MAX_COMPANIES          100000
 #define ECO_MAX_ASSETS_PER_COMPANY 100000
-#define ECO_MAX_ASSETS_TOTAL 10000000
+#define ECO_MAX_ASSETS_TOTAL       10000000
+#define ECO_MAX_CREWS_PER_COMPANY  100000
+#define ECO_MAX_QUEUE_CAPACITY     10000000
+#define ECO_MAX_PROCESS_CLASS      1000000
+#define ECO_MAX_PROJECTS           10
+#define ECO_UNSTABLE_LOAD          0.95 /* offered load from which an unlimited queue is flagged */
 
 typedef enum eco_role {
     ECO_ROLE_OEM,
@@ -75,17 +85,17 @@ typedef struct eco_prediction {
 typedef struct eco_company_params {
     const char *name; /* interned in the scenario tree; lives as long as the sim_cfg */
     eco_role role;
-    int process_class;          /* -1 = none */
-    int n_assets;               /* c_i >= 0 */
-    int n_crews;                /* >= 0, -1 = infinite */
+    int process_class; /* -1 = none */
+    int n_assets;      /* c_i >= 0 */
+    int n_crews;       /* >= 0, -1 = infinite */
     int max_projects;
-    double arrival_rate_per_h;  /* lambda_i >= 0 */
+    double arrival_rate_per_h; /* lambda_i >= 0 */
     sim_dist service_time;
-    int queue_capacity;         /* -1 = unlimited */
+    int queue_capacity; /* -1 = unlimited */
     double order_margin_eur, due_allowance_h, tardiness_penalty_eur_per_h;
     double twin_share, shadow_share;
     double weibull_shape, weibull_scale_h;
-    double non_twin_pm_age_h;   /* 0 = run to failure */
+    double non_twin_pm_age_h; /* 0 = run to failure */
     sim_dist crew_response, repair_time, pm_time;
     double sharing_willingness, goal_orientation, technical_receptivity;
     double customer_centricity, trust_propensity;
@@ -93,6 +103,10 @@ typedef struct eco_company_params {
     int has_goal_vector;
     double goal_vector[ECO_GOAL_DIMS_MAX];
     double initial_records, initial_share_level;
+    /* derived */
+    int goal_vector_len; /* entries given in goal_vector (0 when null) */
+    double offered_load; /* lambda E[S] / c, 0 without assets */
+    int unstable;        /* offered_load >= ECO_UNSTABLE_LOAD with an unlimited queue */
 } eco_company_params;
 
 typedef struct eco_params {
@@ -108,7 +122,8 @@ typedef struct eco_params {
     eco_company_params *companies; /* n_companies */
     size_t n_assets_total;
     /* derived */
-    double z_q; /* Phi^-1(1 - pm_risk_target) */
+    double z_q;        /* Phi^-1(1 - pm_risk_target) */
+    size_t n_unstable; /* companies flagged unstable (a warning, not an error) */
 } eco_params;
 
 /* Read parameters; diagnostics go to cfg. Returns NULL only when out of memory. */
@@ -116,5 +131,9 @@ eco_params *eco_params_load(sim_cfg *cfg, sim_cfg_node *root, const sim_settings
 void eco_params_free(eco_params *p);
 
 const char *eco_role_name(eco_role r);
+
+/* The values a company of this role takes for every key it omits (SPEC 11): the oem block,
+ * overridden by the role's example entry (utilizer: util_a). name is NULL. */
+void eco_role_template(eco_role role, eco_company_params *out);
 
 #endif

@@ -7,18 +7,28 @@
  * names but nothing of YAML syntax.
  *
  * Reading is validation. Each getter names a key, a default and a valid range:
- *  - a missing key takes the default, which is inserted into the tree (marked as a
- *    default) so that emitting the tree afterwards gives the fully resolved scenario;
+ *  - a missing key (or one whose value is null) takes the default, which is inserted into
+ *    the tree (marked as a default, file "<default>") so that emitting the tree afterwards
+ *    gives the fully resolved scenario;
  *  - a present key of the wrong type or out of range adds a diagnostic at the node's place
- *    and returns the default, so reading goes on and every error is found in one pass;
+ *    and returns the default, so reading goes on and every error is found in one pass.
+ *    Messages name the key by its path from the root and say what was expected:
+ *    `simulation.horizon_h: must be a number in (0, 1e+07], got "abc"`,
+ *    `companies[2].n_assets: must be an integer in [1, 1000], got "2.5"`;
  *  - every key a getter asks for is remembered on its map. sim_cfg_check_unknown then
  *    reports each key nobody asked for as "unknown key", with "did you mean" the nearest
- *    asked-for key (Damerau-Levenshtein distance <= 2 or a shared prefix).
- * Diagnostics are rendered "file:line:col: message" and sorted by place.
+ *    asked-for key (Damerau-Levenshtein distance <= max(2, length/3), equal but for case,
+ *    or one a prefix of the other of at least 4 characters), else the list of known keys.
+ * Diagnostics are rendered "file:line:col: message" ("file: message" without a line,
+ * "message" without a place), sorted by (file, line, col) and stable for equal places;
+ * exact repeats are kept once. After 1000 diagnostics further ones are only counted, and one
+ * last line says how many were not shown.
  *
  * Scalars keep their text and whether they were quoted; numbers follow YAML 1.2's core
- * schema (decimal, exponent, .inf, .nan); a quoted scalar is always a string. Integers may be
- * written in float form when exact (1e6). NaN and infinities are never in range.
+ * schema (decimal, 0o octal, 0x hex, exponent, .inf/.Inf/.INF, .nan/.NaN/.NAN, booleans
+ * true/True/TRUE and false/False/FALSE); a quoted scalar is always a string. Integers may be
+ * written in float form when exact (1e6). NaN and infinities are never in range. Inserted
+ * defaults are written as text a reader gives back exactly (%.15g, or %.17g when needed).
  *
  * Ownership: the sim_cfg owns every node and string in it; nodes live until sim_cfg_free.
  */
@@ -33,12 +43,7 @@
 typedef struct sim_cfg sim_cfg;
 typedef struct sim_cfg_node sim_cfg_node;
 
-typedef enum sim_cfg_kind {
-    SIM_CFG_NULL,
-    SIM_CFG_SCALAR,
-    SIM_CFG_MAP,
-    SIM_CFG_LIST
-} sim_cfg_kind;
+typedef enum sim_cfg_kind { SIM_CFG_NULL, SIM_CFG_SCALAR, SIM_CFG_MAP, SIM_CFG_LIST } sim_cfg_kind;
 
 typedef struct sim_cfg_mark {
     const char *file; /* interned by the sim_cfg; "<default>" for inserted defaults */
@@ -62,8 +67,8 @@ sim_cfg_node *sim_cfg_copy(sim_cfg *cfg, const sim_cfg_node *node);
 
 /* Set map[key] = value, replacing an existing entry in place (order of first insertion
  * is kept). key_mark is where the key was written. */
-sim_status sim_cfg_map_put(sim_cfg *cfg, sim_cfg_node *map, const char *key,
-                           sim_cfg_mark key_mark, sim_cfg_node *value);
+sim_status sim_cfg_map_put(sim_cfg *cfg, sim_cfg_node *map, const char *key, sim_cfg_mark key_mark,
+                           sim_cfg_node *value);
 /* Remove a key from a map; returns 1 if it was there. */
 int sim_cfg_map_remove(sim_cfg_node *map, const char *key);
 sim_status sim_cfg_list_append(sim_cfg *cfg, sim_cfg_node *list, sim_cfg_node *item);
@@ -77,8 +82,8 @@ sim_cfg_kind sim_cfg_node_kind(const sim_cfg_node *n);
 sim_cfg_mark sim_cfg_node_mark(const sim_cfg_node *n);
 const char *sim_cfg_scalar_text(const sim_cfg_node *n); /* NULL unless a scalar */
 int sim_cfg_scalar_quoted(const sim_cfg_node *n);
-int sim_cfg_node_is_default(const sim_cfg_node *n); /* inserted by a getter */
-size_t sim_cfg_len(const sim_cfg_node *n);          /* entries of a map or list, else 0 */
+int sim_cfg_node_is_default(const sim_cfg_node *n);        /* inserted by a getter */
+size_t sim_cfg_len(const sim_cfg_node *n);                 /* entries of a map or list, else 0 */
 sim_cfg_node *sim_cfg_at(const sim_cfg_node *n, size_t i); /* i-th list item or map value */
 const char *sim_cfg_key_at(const sim_cfg_node *map, size_t i);
 sim_cfg_mark sim_cfg_key_mark_at(const sim_cfg_node *map, size_t i);
@@ -107,10 +112,10 @@ typedef struct sim_cfg_range {
     double lo, hi;
     unsigned char lo_open, hi_open;
 } sim_cfg_range;
-#define SIM_RANGE(lo, hi) ((sim_cfg_range){(lo), (hi), 0, 0})           /* [lo, hi] */
-#define SIM_RANGE_LO_OPEN(lo, hi) ((sim_cfg_range){(lo), (hi), 1, 0})   /* (lo, hi] */
-#define SIM_RANGE_HI_OPEN(lo, hi) ((sim_cfg_range){(lo), (hi), 0, 1})   /* [lo, hi) */
-#define SIM_RANGE_OPEN(lo, hi) ((sim_cfg_range){(lo), (hi), 1, 1})      /* (lo, hi) */
+#define SIM_RANGE(lo, hi)         ((sim_cfg_range){(lo), (hi), 0, 0}) /* [lo, hi] */
+#define SIM_RANGE_LO_OPEN(lo, hi) ((sim_cfg_range){(lo), (hi), 1, 0}) /* (lo, hi] */
+#define SIM_RANGE_HI_OPEN(lo, hi) ((sim_cfg_range){(lo), (hi), 0, 1}) /* [lo, hi) */
+#define SIM_RANGE_OPEN(lo, hi)    ((sim_cfg_range){(lo), (hi), 1, 1}) /* (lo, hi) */
 
 /* Mark key as known on map and return its node (NULL when absent). map may be NULL. */
 sim_cfg_node *sim_cfg_get(sim_cfg *cfg, sim_cfg_node *map, const char *key);
@@ -123,8 +128,8 @@ sim_cfg_node *sim_cfg_list(sim_cfg *cfg, sim_cfg_node *map, const char *key);
 
 double sim_cfg_num(sim_cfg *cfg, sim_cfg_node *map, const char *key, double def,
                    sim_cfg_range range);
-long long sim_cfg_int(sim_cfg *cfg, sim_cfg_node *map, const char *key, long long def,
-                      long long lo, long long hi);
+long long sim_cfg_int(sim_cfg *cfg, sim_cfg_node *map, const char *key, long long def, long long lo,
+                      long long hi);
 uint64_t sim_cfg_u64(sim_cfg *cfg, sim_cfg_node *map, const char *key, uint64_t def);
 int sim_cfg_bool(sim_cfg *cfg, sim_cfg_node *map, const char *key, int def);
 /* Index into names (NULL-terminated) of the value; def is an index. */

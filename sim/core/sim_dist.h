@@ -13,7 +13,12 @@
 
 #include <gsl/gsl_rng.h>
 
-typedef enum sim_dist_kind { SIM_DIST_EXP, SIM_DIST_LOGNORMAL, SIM_DIST_GAMMA, SIM_DIST_DET } sim_dist_kind;
+typedef enum sim_dist_kind {
+    SIM_DIST_EXP,
+    SIM_DIST_LOGNORMAL,
+    SIM_DIST_GAMMA,
+    SIM_DIST_DET
+} sim_dist_kind;
 
 typedef struct sim_dist {
     sim_dist_kind kind;

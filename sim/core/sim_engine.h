@@ -31,12 +31,12 @@ typedef sim_status (*sim_handler_fn)(void *model_state, sim_engine *eng, const s
                                      sim_error *err);
 
 typedef struct sim_engine_config {
-    double start_time;     /* clock value before the first event (usually 0) */
-    double end_time;       /* events with t > end_time are not handled: the run is done */
-    size_t n_timers;       /* number of cancellable timers the model needs */
-    size_t capacity_hint;  /* expected peak number of pending events (0: default) */
+    double start_time;    /* clock value before the first event (usually 0) */
+    double end_time;      /* events with t > end_time are not handled: the run is done */
+    size_t n_timers;      /* number of cancellable timers the model needs */
+    size_t capacity_hint; /* expected peak number of pending events (0: default) */
     sim_handler_fn handler;
-    void *model_state;     /* passed to handler; owned by the caller */
+    void *model_state; /* passed to handler; owned by the caller */
 } sim_engine_config;
 
 /* Returns NULL and fills err when out of memory or the config is invalid. */
@@ -52,8 +52,8 @@ double sim_engine_end_time(const sim_engine *eng);
 
 /* Schedule a plain (not cancellable) event. prio <= SIM_EVENT_PRIO_MAX; t >= now, finite.
  * Events after end_time may be scheduled; they are simply never handled. */
-sim_status sim_engine_schedule(sim_engine *eng, double t, unsigned prio, uint16_t kind,
-                               uint32_t a, uint32_t b, sim_error *err);
+sim_status sim_engine_schedule(sim_engine *eng, double t, unsigned prio, uint16_t kind, uint32_t a,
+                               uint32_t b, sim_error *err);
 
 /* Arm timer `timer` (< n_timers) to fire at t, voiding its pending event if any. */
 sim_status sim_engine_timer_set(sim_engine *eng, uint32_t timer, double t, unsigned prio,

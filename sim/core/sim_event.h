@@ -26,7 +26,7 @@ typedef struct sim_event {
 /* Largest priority and sequence number the key can hold. */
 #define SIM_EVENT_PRIO_MAX 255u
 #define SIM_EVENT_SEQ_BITS 56
-#define SIM_EVENT_SEQ_MAX ((UINT64_C(1) << SIM_EVENT_SEQ_BITS) - 1)
+#define SIM_EVENT_SEQ_MAX  ((UINT64_C(1) << SIM_EVENT_SEQ_BITS) - 1)
 
 static inline uint8_t sim_event_prio(const sim_event *ev)
 {

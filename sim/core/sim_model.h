@@ -28,10 +28,10 @@
 /* ---- output catalog ---- */
 
 typedef enum sim_shape {
-    SIM_SHAPE_RUN,            /* one value per run */
-    SIM_SHAPE_ENTITY,         /* per run and entity */
-    SIM_SHAPE_TIME,           /* per run and sample time */
-    SIM_SHAPE_TIME_ENTITY     /* per run, sample time and entity */
+    SIM_SHAPE_RUN,        /* one value per run */
+    SIM_SHAPE_ENTITY,     /* per run and entity */
+    SIM_SHAPE_TIME,       /* per run and sample time */
+    SIM_SHAPE_TIME_ENTITY /* per run, sample time and entity */
 } sim_shape;
 
 typedef struct sim_var {

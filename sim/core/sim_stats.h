@@ -48,9 +48,9 @@ double sim_tally_sd(const sim_tally *s);
 
 /* Log-binned histogram. */
 typedef struct sim_hist {
-    double lo, hi;     /* bin edges lo .. hi, geometric */
-    size_t nbins;      /* interior bins */
-    uint64_t *count;   /* nbins + 2: [0] underflow (< lo), [nbins+1] overflow (>= hi) */
+    double lo, hi;   /* bin edges lo .. hi, geometric */
+    size_t nbins;    /* interior bins */
+    uint64_t *count; /* nbins + 2: [0] underflow (< lo), [nbins+1] overflow (>= hi) */
     uint64_t n;
     double log_lo, inv_log_width;
 } sim_hist;

@@ -25,26 +25,26 @@ typedef struct sim_overrides {
     long long replications; /* < 0: keep the scenario's */
     int has_seed;
     uint64_t seed;
-    double horizon_h;       /* <= 0: keep */
-    double warmup_h;        /* < 0: keep */
+    double horizon_h; /* <= 0: keep */
+    double warmup_h;  /* < 0: keep */
 } sim_overrides;
 
 #define SIM_OVERRIDES_NONE ((sim_overrides){-1, 0, 0, -1.0, -1.0})
 
 typedef struct sim_scenario {
     char *path;
-    sim_cfg *cfg;                    /* tree with defaults filled in, and diagnostics */
+    sim_cfg *cfg; /* tree with defaults filled in, and diagnostics */
     const sim_model_type *model;
-    void *params;                    /* owned, freed with model->params_free */
+    void *params; /* owned, freed with model->params_free */
     sim_settings settings;
     size_t replications;
     uint64_t master_seed;
-    int *variants;                   /* indices into model->variants */
+    int *variants; /* indices into model->variants */
     size_t n_variants;
-    const char *output_file;         /* simulation.output_file */
-    const char *validation_case;     /* validation.case or NULL */
-    sim_cfg_node *validation;        /* the validation map or NULL */
-    char *resolved_yaml;             /* emitted after reading; owned */
+    const char *output_file;     /* simulation.output_file */
+    const char *validation_case; /* validation.case or NULL */
+    sim_cfg_node *validation;    /* the validation map or NULL */
+    char *resolved_yaml;         /* emitted after reading; owned */
 } sim_scenario;
 
 /* Open path. On SIM_INVALID, *out is still set so the caller can print every diagnostic

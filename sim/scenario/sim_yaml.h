@@ -14,9 +14,17 @@
  * an empty file or a document that is not a map are errors with a place. The top level must
  * be a map.
  *
- * Every problem becomes a diagnostic on cfg. Return values: SIM_OK; SIM_INVALID (see the
- * diagnostics); SIM_NOINPUT when the named file itself cannot be opened (err says why);
- * SIM_NOMEM.
+ * Anchors and aliases are expanded (copied) into the tree. Plain null, ~, Null, NULL and
+ * empty values become null nodes; !!str and non-plain scalars are strings; other tags than
+ * YAML's own are refused. A missing or unreadable base is a diagnostic at the extends value.
+ * Marks of merged nodes keep the file they came from; a base's path is shown relative to
+ * the extending file's directory, tidied ("a/sub/../b.yaml" shows as "a/b.yaml").
+ *
+ * Every problem becomes a diagnostic on cfg; errors that do not stop the parser (duplicate
+ * keys, merge keys, bad aliases, tags, broken bases) are all collected in one pass. Return
+ * values: SIM_OK (root set); SIM_INVALID (see the diagnostics; err holds the first and a
+ * count; the root is not set); SIM_NOINPUT when the named file itself cannot be opened (err
+ * says "cannot open X: <reason>", no diagnostic); SIM_NOMEM.
  */
 #ifndef SIM_YAML_H
 #define SIM_YAML_H
@@ -26,9 +34,9 @@
 #include "sim_cfg.h"
 #include "sim_status.h"
 
-#define SIM_YAML_MAX_BYTES (16u << 20)
-#define SIM_YAML_MAX_DEPTH 64
-#define SIM_YAML_MAX_NODES 1000000u
+#define SIM_YAML_MAX_BYTES   (16u << 20)
+#define SIM_YAML_MAX_DEPTH   64
+#define SIM_YAML_MAX_NODES   1000000u
 #define SIM_YAML_MAX_EXTENDS 16
 
 /* Load path into cfg and set its root. */

@@ -1,0 +1,198 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Process-wide state of the program, not of any run: the command line (set once in main,
+ * read for provenance) and the interrupt flag (written by the signal handler, which can
+ * touch nothing but a volatile sig_atomic_t). */
+static const char *command_line = "";
+static volatile sig_atomic_t interrupt_flag = 0;
+
+#define PROGRESS_PLAIN_EVERY_S 5.0
+#define PROGRESS_TTY_EVERY_S   0.1
+#define PROGRESS_BAR_WIDTH     30
+
+void cli_errorf(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "ecotwin %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "ecotwin %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'ecotwin %s --help'.\n", cmd);
+    return CLI_EXIT_USAGE;
+}
+
+void cli_report_scenario_errors(const char *cmd, sim_scenario *sc, const sim_error *err)
+{
+    size_t n = sim_scenario_diag_count(sc);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%s\n", sim_scenario_diag_text(sc, i));
+    if (n > 0)
+        fprintf(stderr, "ecotwin %s: %zu error%s; nothing was run or written\n", cmd, n,
+                n == 1 ? "" : "s");
+    else if (err != NULL && err->msg[0] != '\0')
+        cli_errorf(cmd, "%s", err->msg);
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+    if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno != 0 || *end != '\0')
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+int cli_parse_count(const char *s, long long lo, long long hi, long long *out)
+{
+    if (s == NULL || *s == '\0')
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *s, double *out)
+{
+    if (s == NULL || *s == '\0')
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || *end != '\0' || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+char *cli_join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (s == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (i > 0)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+const char *cli_command_line(void)
+{
+    return command_line;
+}
+
+void cli_set_command_line(const char *line)
+{
+    command_line = line != NULL ? line : "";
+}
+
+double cli_wall_time(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int stderr_is_terminal(void)
+{
+    const char *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && term != NULL && strcmp(term, "dumb") != 0;
+}
+
+void cli_progress_start(cli_progress *p, size_t total, int quiet)
+{
+    p->enabled = !quiet;
+    p->tty = stderr_is_terminal();
+    p->start = p->last = cli_wall_time();
+    p->total = total;
+}
+
+static void progress_draw(cli_progress *p, size_t done, double now, int final)
+{
+    double el = now - p->start;
+    double rate = el > 0 ? (double)done / el : 0.0;
+    double left = rate > 0 ? (double)(p->total - done) / rate : NAN;
+    if (p->tty) {
+        int fill = p->total ? (int)(PROGRESS_BAR_WIDTH * done / p->total) : PROGRESS_BAR_WIDTH;
+        fprintf(stderr, "\r[%-*.*s] %zu/%zu runs  %.1f runs/s  %.0f s left ", PROGRESS_BAR_WIDTH,
+                fill, "##############################", done, p->total, rate,
+                isnan(left) ? 0.0 : left);
+        if (final)
+            fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "progress: %zu/%zu runs, %.1f runs/s, %.0f s elapsed\n", done, p->total,
+                rate, el);
+    }
+    fflush(stderr);
+}
+
+void cli_progress_update(cli_progress *p, size_t done)
+{
+    if (!p->enabled)
+        return;
+    double now = cli_wall_time();
+    double every = p->tty ? PROGRESS_TTY_EVERY_S : PROGRESS_PLAIN_EVERY_S;
+    if (now - p->last < every)
+        return;
+    p->last = now;
+    progress_draw(p, done, now, 0);
+}
+
+void cli_progress_finish(cli_progress *p, size_t done)
+{
+    if (p->enabled && p->tty)
+        progress_draw(p, done, cli_wall_time(), 1);
+}
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupt_flag = 1;
+}
+
+void cli_install_interrupt_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_interrupted(void)
+{
+    return interrupt_flag != 0;
+}

@@ -1,0 +1,455 @@
+/*
+ * sim_h5: the results writer. Layout and crash-safety contract in sim_h5.h; the reasons
+ * behind the less obvious choices are here.
+ *
+ * Strings stored per dimension element (entity names, failure messages) are CF character
+ * arrays, char(<dim>, <dim>_strlen) with _Encoding "utf-8", not HDF5 fixed-length string
+ * datasets: the netCDF library of Debian 12 (4.9.0) reads only the first element of a 1-D
+ * fixed-length string dataset and then crashes (double free) in ncdump and netCDF4-python.
+ * Character arrays are netCDF's own layout; xarray decodes them to strings with either
+ * engine. Their length dimensions have no coordinate variable and are marked the way netCDF
+ * marks such dimensions (SIM_H5_DIM_ONLY).
+ *
+ * The resolved scenario is the root attribute scenario_yaml, whatever its size: with the
+ * latest file format HDF5 moves large attributes to dense storage, and every reader then
+ * finds it next to the other provenance.
+ *
+ * Creation uses a sticky-failure builder: every step is skipped once one has failed, and
+ * the first failure is recorded with its HDF5 reason at the moment it happens (HDF5 clears
+ * its error stack at the next API call, including the close calls of cleanup).
+ */
+#include "sim_h5.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "sim_h5_internal.h"
+
+struct sim_h5_writer {
+    char *path;
+    hid_t file;
+    size_t n_runs;
+    sim_h5__var status;  /* run_status(run) */
+    sim_h5__var message; /* run_message(run, message_strlen) */
+    size_t n_vars;
+    sim_h5__var *vars; /* one per catalog variable, in catalog order */
+};
+
+/* ---- the HDF5 boundary ---- */
+
+/* H5dont_atexit: HDF5 1.10 closes files left open at exit, and crashes (SIGSEGV) on a file
+ * whose H5Fclose failed, e.g. on a full disk, turning an I/O error (exit 74) into a crash.
+ * Files are closed explicitly here, so nothing is lost. Only effective as the first HDF5
+ * call of the process. */
+void sim_h5_quiet(void)
+{
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void sim_h5__mute_begin(sim_h5__mute *m)
+{
+    if (H5Eget_auto2(H5E_DEFAULT, &m->func, &m->data) < 0) {
+        m->func = NULL;
+        m->data = NULL;
+    }
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void sim_h5__mute_end(const sim_h5__mute *m)
+{
+    H5Eset_auto2(H5E_DEFAULT, m->func, m->data);
+}
+
+typedef struct h5_reason {
+    bool found;
+    char text[512];
+} h5_reason;
+
+/* Walking upward starts at the innermost frame, where the cause was detected. */
+static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *data)
+{
+    h5_reason *r = data;
+    (void)n;
+    if (!r->found && e->desc != NULL && e->desc[0] != '\0') {
+        snprintf(r->text, sizeof r->text, "%s", e->desc);
+        r->found = true;
+    }
+    return 0;
+}
+
+/* The file drivers report "unable to open file: name = ..., errno = 2, error message = 'No
+ * such file or directory', flags = ..."; the quoted message is what a user needs. */
+static void shorten_reason(char *text)
+{
+    static const char key[] = "error message = '";
+    char *start = strstr(text, key);
+    if (start == NULL)
+        return;
+    start += sizeof key - 1;
+    char *end = strchr(start, '\'');
+    if (end != NULL)
+        *end = '\0';
+    memmove(text, start, strlen(start) + 1);
+}
+
+sim_status sim_h5__fail(sim_error *err, sim_status status, const char *fmt, ...)
+{
+    h5_reason reason = {.found = false};
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &reason);
+    char context[SIM_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(context, sizeof context, fmt, ap);
+    va_end(ap);
+    if (!reason.found)
+        return sim_error_set(err, status, "%s", context);
+    shorten_reason(reason.text);
+    return sim_error_set(err, status, "%s: %s", context, reason.text);
+}
+
+hid_t sim_h5__fapl(bool latest)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0)
+        return -1;
+    if ((latest && H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) < 0) ||
+        H5Pset_file_locking(fapl, 1, 1) < 0) {
+        H5Pclose(fapl);
+        return -1;
+    }
+    return fapl;
+}
+
+/* ---- argument checks (programming errors of the caller) ---- */
+
+static bool netcdf_name(const char *name)
+{
+    if (name == NULL || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+        return false;
+    for (const char *c = name; *c != '\0'; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_'))
+            return false;
+    return strlen(name) < SIM_H5_NAME_MAX;
+}
+
+static bool layout_name(const char *name)
+{
+    static const char *const names[] = {
+        SIM_H5_RUN,         SIM_H5_TIME,        SIM_H5_REPLICATION,
+        SIM_H5_DESIGN,      SIM_H5_VARIANT,     SIM_H5_RUN_STATUS,
+        SIM_H5_RUN_MESSAGE, SIM_H5_NAME_STRLEN, SIM_H5_MESSAGE_STRLEN};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The entity dimension and its names variable are taken too. */
+static bool reserved_name(const char *name, const char *entity)
+{
+    size_t len = strlen(entity);
+    return layout_name(name) ||
+           (strncmp(name, entity, len) == 0 &&
+            (name[len] == '\0' || strcmp(name + len, SIM_H5_ENTITY_NAME_SUF) == 0));
+}
+
+static sim_status check_catalog(const sim_catalog *cat, sim_error *err)
+{
+    const char *entity = sim_catalog_entity_dim(cat);
+    if (!netcdf_name(entity) || layout_name(entity) ||
+        strlen(entity) + sizeof SIM_H5_ENTITY_NAME_SUF > SIM_H5_NAME_MAX)
+        return sim_error_set(err, SIM_INTERNAL, "results file: bad entity dimension name '%s'",
+                             entity ? entity : "(null)");
+    for (size_t i = 0; i < sim_catalog_count(cat); i++) {
+        const char *name = sim_catalog_var(cat, i)->name;
+        if (!netcdf_name(name) || reserved_name(name, entity))
+            return sim_error_set(err, SIM_INTERNAL,
+                                 "results file: variable name '%s' is not a free netCDF name",
+                                 name ? name : "(null)");
+    }
+    for (size_t i = 0; i < sim_catalog_n_entity(cat); i++)
+        if (sim_catalog_entity_name(cat, i) == NULL || sim_catalog_entity_name(cat, i)[0] == '\0')
+            return sim_error_set(err, SIM_INTERNAL, "results file: %s %zu has no name", entity, i);
+    if (sim_catalog_n_time(cat) > 0 && sim_catalog_time(cat) == NULL)
+        return sim_error_set(err, SIM_INTERNAL, "results file: catalog has no sample times");
+    return SIM_OK;
+}
+
+static sim_status check_runs(const sim_h5_runs *runs, sim_error *err)
+{
+    if (runs->n_runs > 0 &&
+        (runs->replication == NULL || runs->design == NULL || runs->variant == NULL))
+        return sim_error_set(err, SIM_INTERNAL, "results file: run coordinates missing");
+    for (size_t i = 0; i < runs->n_variant_names; i++) {
+        const char *name = runs->variant_names[i];
+        if (name == NULL || name[0] == '\0' || strpbrk(name, " \t\n\r") != NULL)
+            return sim_error_set(err, SIM_INTERNAL,
+                                 "results file: variant name %zu is empty or has blanks", i);
+    }
+    for (size_t i = 0; i < runs->n_runs; i++)
+        if (runs->variant[i] < 0 || (size_t)runs->variant[i] >= runs->n_variant_names)
+            return sim_error_set(err, SIM_INTERNAL,
+                                 "results file: run %zu has variant %d, but %zu variants are named",
+                                 i, (int)runs->variant[i], runs->n_variant_names);
+    return SIM_OK;
+}
+
+static sim_status check_args(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
+                             const sim_h5_provenance *prov, sim_error *err)
+{
+    if (path == NULL || cat == NULL || runs == NULL || prov == NULL)
+        return sim_error_set(err, SIM_INTERNAL, "sim_h5_create: missing argument");
+    sim_status st = check_catalog(cat, err);
+    return st != SIM_OK ? st : check_runs(runs, err);
+}
+
+/* ---- writer lifetime ---- */
+
+static void init_var(sim_h5__var *v, const char *name, int rank, hsize_t n_runs, hsize_t width)
+{
+    *v = (sim_h5__var){.ds = -1, .rank = rank, .dims = {n_runs, width}, .size = width};
+    snprintf(v->name, sizeof v->name, "%s", name);
+}
+
+static sim_h5_writer *writer_alloc(const char *path, const sim_catalog *cat, size_t n_runs)
+{
+    sim_h5_writer *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    w->file = -1;
+    w->n_runs = n_runs;
+    w->n_vars = sim_catalog_count(cat);
+    init_var(&w->status, SIM_H5_RUN_STATUS, 1, n_runs, 1);
+    init_var(&w->message, SIM_H5_RUN_MESSAGE, 2, n_runs, SIM_H5_MESSAGE_LEN);
+    w->path = strdup(path);
+    w->vars = calloc(w->n_vars > 0 ? w->n_vars : 1, sizeof *w->vars);
+    for (size_t i = 0; w->vars != NULL && i < w->n_vars; i++)
+        w->vars[i].ds = -1;
+    if (w->path == NULL || w->vars == NULL) {
+        free(w->path);
+        free(w->vars);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Close every HDF5 handle; the first failure is recorded on err. */
+static sim_status writer_close_handles(sim_h5_writer *w, sim_error *err)
+{
+    sim_status st = SIM_OK;
+    sim_h5__var *all[2] = {&w->status, &w->message};
+    for (size_t i = 0; i < 2 + w->n_vars; i++) {
+        sim_h5__var *v = i < 2 ? all[i] : &w->vars[i - 2];
+        if (v->ds >= 0 && H5Dclose(v->ds) < 0 && st == SIM_OK)
+            st = sim_h5__fail(err, SIM_IO, "%s: cannot close dataset %s", w->path, v->name);
+        v->ds = -1;
+    }
+    if (w->file >= 0 && H5Fclose(w->file) < 0 && st == SIM_OK)
+        st = sim_h5__fail(err, SIM_IO, "%s: cannot close the file", w->path);
+    w->file = -1;
+    return st;
+}
+
+static void writer_free(sim_h5_writer *w)
+{
+    free(w->vars);
+    free(w->path);
+    free(w);
+}
+
+static void create_file(sim_h5__build *b)
+{
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    hid_t fapl = sim_h5__fapl(true);
+    unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+    if (sim_h5__ok(b, fcpl, "make file creation properties for", b->path) &&
+        sim_h5__ok(b, fapl, "make file access properties for", b->path) &&
+        sim_h5__ok(b, H5Pset_link_creation_order(fcpl, order), "track link order in", b->path) &&
+        sim_h5__ok(b, H5Pset_attr_creation_order(fcpl, order), "track attribute order in",
+                   b->path)) {
+        b->file = H5Fcreate(b->path, H5F_ACC_TRUNC, fcpl, fapl);
+        if (b->file < 0)
+            b->status = sim_h5__fail(b->err, SIM_IO, "cannot create results file %s", b->path);
+    }
+    sim_h5__close_id(fcpl);
+    sim_h5__close_id(fapl);
+}
+
+sim_h5_writer *sim_h5_create(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
+                             const sim_h5_provenance *prov, sim_error *err)
+{
+    if (check_args(path, cat, runs, prov, err) != SIM_OK)
+        return NULL;
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    sim_h5__build b = {.file = -1, .path = path, .err = err, .status = SIM_OK};
+    sim_h5_writer *w = writer_alloc(path, cat, runs->n_runs);
+    if (w == NULL)
+        b.status = sim_error_set(err, SIM_NOMEM, "%s: out of memory", path);
+    else
+        create_file(&b);
+    if (w != NULL)
+        w->file = b.file;
+    sim_h5__write_provenance(&b, prov);
+    if (w != NULL)
+        sim_h5__lay_out(&b, cat, runs, &w->status, &w->message, w->vars);
+    if (b.status == SIM_OK)
+        sim_h5__ok(&b, H5Fstart_swmr_write(b.file), "start SWMR writing of", path);
+    if (b.status != SIM_OK && w != NULL) {
+        sim_error ignored;
+        writer_close_handles(w, &ignored);
+        if (b.file >= 0)
+            unlink(path);
+        writer_free(w);
+        w = NULL;
+    }
+    sim_h5__mute_end(&mute);
+    return w;
+}
+
+/* ---- writing runs ---- */
+
+static sim_status write_row(const sim_h5_writer *w, const sim_h5__var *v, size_t run, hid_t mtype,
+                            const void *values, sim_error *err)
+{
+    hsize_t start[SIM_H5_MAX_RANK] = {run, 0, 0}, count[SIM_H5_MAX_RANK] = {1, 0, 0};
+    for (int i = 1; i < v->rank; i++)
+        count[i] = v->dims[i];
+    hid_t fspace = H5Dget_space(v->ds);
+    hid_t mspace = H5Screate_simple(v->rank, count, NULL);
+    herr_t rc = fspace < 0 || mspace < 0 ? -1 : 0;
+    if (rc >= 0)
+        rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    if (rc >= 0)
+        rc = H5Dwrite(v->ds, mtype, mspace, fspace, H5P_DEFAULT, values);
+    sim_status st = SIM_OK;
+    if (rc < 0)
+        st = sim_h5__fail(err, SIM_IO, "%s: cannot write %s of run %zu", w->path, v->name, run);
+    sim_h5__close_id(fspace);
+    sim_h5__close_id(mspace);
+    return st;
+}
+
+static sim_status flush(const sim_h5_writer *w, sim_error *err)
+{
+    if (H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0)
+        return sim_h5__fail(err, SIM_IO, "%s: cannot flush", w->path);
+    return SIM_OK;
+}
+
+/* The status is written after the data are on disk, then flushed itself: a run reads as
+ * complete only when everything it wrote is there. */
+static sim_status set_status(const sim_h5_writer *w, size_t run, int8_t status, sim_error *err)
+{
+    sim_status st = flush(w, err);
+    if (st == SIM_OK)
+        st = write_row(w, &w->status, run, H5T_NATIVE_INT8, &status, err);
+    return st != SIM_OK ? st : flush(w, err);
+}
+
+static sim_status check_run(const sim_h5_writer *w, size_t run, sim_error *err)
+{
+    if (w == NULL)
+        return sim_error_set(err, SIM_INTERNAL, "results file: no writer");
+    if (run >= w->n_runs)
+        return sim_error_set(err, SIM_INTERNAL, "%s: run %zu out of range (the file has %zu runs)",
+                             w->path, run, w->n_runs);
+    return SIM_OK;
+}
+
+static sim_status check_record(const sim_h5_writer *w, const sim_record *rec, sim_error *err)
+{
+    const sim_catalog *cat = rec != NULL ? sim_record_catalog(rec) : NULL;
+    if (cat == NULL || sim_catalog_count(cat) != w->n_vars)
+        return sim_error_set(err, SIM_INTERNAL, "%s: record does not match the file's catalog",
+                             w->path);
+    for (size_t i = 0; i < w->n_vars; i++)
+        if (sim_catalog_var_size(cat, i) != w->vars[i].size ||
+            strcmp(sim_catalog_var(cat, i)->name, w->vars[i].name) != 0)
+            return sim_error_set(err, SIM_INTERNAL,
+                                 "%s: record variable %zu (%s) does not match the file's %s",
+                                 w->path, i, sim_catalog_var(cat, i)->name, w->vars[i].name);
+    return SIM_OK;
+}
+
+sim_status sim_h5_write_run(sim_h5_writer *w, size_t run, const sim_record *rec, sim_error *err)
+{
+    sim_status st = check_run(w, run, err);
+    if (st == SIM_OK)
+        st = check_record(w, rec, err);
+    if (st != SIM_OK)
+        return st;
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    for (size_t i = 0; i < w->n_vars && st == SIM_OK; i++)
+        if (w->vars[i].size > 0)
+            st = write_row(w, &w->vars[i], run, H5T_NATIVE_DOUBLE, sim_record_cvalues(rec, i), err);
+    if (st == SIM_OK)
+        st = set_status(w, run, SIM_H5_COMPLETE, err);
+    sim_h5__mute_end(&mute);
+    return st;
+}
+
+sim_status sim_h5_fail_run(sim_h5_writer *w, size_t run, const char *message, sim_error *err)
+{
+    sim_status st = check_run(w, run, err);
+    if (st != SIM_OK)
+        return st;
+    char text[SIM_H5_MESSAGE_LEN] = {0};
+    const char *msg = message != NULL ? message : "";
+    size_t len = strlen(msg);
+    memcpy(text, msg, len < sizeof text ? len : sizeof text);
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    st = write_row(w, &w->message, run, H5T_C_S1, text, err);
+    if (st == SIM_OK)
+        st = set_status(w, run, SIM_H5_FAILED, err);
+    sim_h5__mute_end(&mute);
+    return st;
+}
+
+/* ---- closing ---- */
+
+/* Reopened without SWMR (attributes cannot be added in SWMR mode); complete goes last. */
+static sim_status mark_complete(const char *path, sim_error *err)
+{
+    sim_h5__build b = {.file = -1, .path = path, .err = err, .status = SIM_OK};
+    hid_t fapl = sim_h5__fapl(true);
+    if (sim_h5__ok(&b, fapl, "make file access properties for", path)) {
+        b.file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+        sim_h5__ok(&b, b.file, "reopen", path);
+    }
+    sim_h5__close_id(fapl);
+    char now[SIM_H5_TIME_TEXT_LEN];
+    sim_h5__utc_now(now);
+    const int8_t complete = 1;
+    sim_h5__put_text(&b, b.file, "end_time", now);
+    sim_h5__put_nums(&b, b.file, "complete", H5T_STD_I8LE, H5T_NATIVE_INT8, &complete, 1);
+    if (b.file >= 0 && H5Fclose(b.file) < 0 && b.status == SIM_OK)
+        b.status = sim_h5__fail(err, SIM_IO, "%s: cannot close the file", path);
+    return b.status;
+}
+
+sim_status sim_h5_close(sim_h5_writer *w, int complete, sim_error *err)
+{
+    if (w == NULL)
+        return SIM_OK;
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    sim_status st = writer_close_handles(w, err);
+    if (st == SIM_OK && complete)
+        st = mark_complete(w->path, err);
+    sim_h5__mute_end(&mute);
+    writer_free(w);
+    return st;
+}

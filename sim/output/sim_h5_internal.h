@@ -1,0 +1,114 @@
+/*
+ * sim_h5_internal: what the writer (sim_h5.c) and the inspector (sim_h5_inspect.c) share.
+ * Not part of the public contract.
+ *
+ * The layout names live here so that both sides agree on them, and so does the one place
+ * where HDF5's conventions are converted into ecotwin's: HDF5 reports failure as a negative
+ * return and an error stack; sim_h5__fail turns that into a sim_error whose message ends
+ * with the innermost reason on the stack ("No such file or directory", "truncated file").
+ * Because HDF5 clears its stack at the start of every API call, sim_h5__fail must be
+ * called right after the failing call, before any cleanup.
+ *
+ * Every public entry point runs between sim_h5__mute_begin and sim_h5__mute_end, so the
+ * library never prints HDF5's stack even when the program forgot sim_h5_quiet.
+ */
+#ifndef SIM_H5_INTERNAL_H
+#define SIM_H5_INTERNAL_H
+
+#include <stdbool.h>
+
+#include <hdf5.h>
+
+#include "sim_h5.h"
+#include "sim_model.h"
+#include "sim_status.h"
+
+/* Reserved dataset names of the layout. */
+#define SIM_H5_RUN             "run"
+#define SIM_H5_TIME            "time"
+#define SIM_H5_REPLICATION     "replication"
+#define SIM_H5_DESIGN          "design"
+#define SIM_H5_VARIANT         "variant"
+#define SIM_H5_RUN_STATUS      "run_status"
+#define SIM_H5_RUN_MESSAGE     "run_message"
+#define SIM_H5_NAME_STRLEN     "name_strlen"
+#define SIM_H5_MESSAGE_STRLEN  "message_strlen"
+#define SIM_H5_ENTITY_NAME_SUF "_name"
+
+/* Variable names are netCDF identifiers shorter than this (checked at creation). */
+#define SIM_H5_NAME_MAX 64
+#define SIM_H5_MAX_RANK 3
+/* "2026-11-28T22:40:00Z" and its terminator, with room. */
+#define SIM_H5_TIME_TEXT_LEN 32
+
+/* Width of run_message: a failure message is cut to this many bytes. */
+#define SIM_H5_MESSAGE_LEN 256
+
+/* run_status values. */
+#define SIM_H5_NOT_RUN  0
+#define SIM_H5_COMPLETE 1
+#define SIM_H5_FAILED   2
+
+/* netCDF-4 marks a dimension that has no coordinate variable by this prefix of the
+ * dimension scale's NAME (followed by the length, "%10d"); h5netcdf and the netCDF library
+ * both recognise it. */
+#define SIM_H5_DIM_ONLY "This is a netCDF dimension but not a netCDF variable."
+
+typedef struct sim_h5__mute {
+    H5E_auto2_t func;
+    void *data;
+} sim_h5__mute;
+
+void sim_h5__mute_begin(sim_h5__mute *m);
+void sim_h5__mute_end(const sim_h5__mute *m);
+
+/* Fill err with status and the printf-style context, followed by ": <HDF5 reason>" when the
+ * HDF5 error stack has one. Returns status. */
+sim_status sim_h5__fail(sim_error *err, sim_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* File access properties: the latest format when latest (writing), and file locking that is
+ * skipped where the file system does not support it (Lustre, NFS). Negative on failure. */
+hid_t sim_h5__fapl(bool latest);
+
+/* Release any HDF5 identifier (negative ones are ignored). */
+void sim_h5__close_id(hid_t id);
+
+/* Current UTC time as ISO 8601 ("2026-11-28T22:40:00Z"). */
+void sim_h5__utc_now(char out[SIM_H5_TIME_TEXT_LEN]);
+
+/* ---- building a file: the sticky-failure builder ---- */
+
+typedef struct sim_h5__build {
+    hid_t file;
+    const char *path;
+    sim_error *err;
+    sim_status status; /* first failure; every later step is skipped */
+} sim_h5__build;
+
+/* Record a failure of rc (< 0) as SIM_IO "path: cannot <what> <name>: <reason>" unless one is
+ * recorded already; true while nothing has failed. */
+bool sim_h5__ok(sim_h5__build *b, hid_t rc, const char *what, const char *name);
+/* Fixed-length string attribute, scalar dataspace (as netCDF writes text). */
+void sim_h5__put_text(sim_h5__build *b, hid_t obj, const char *name, const char *value);
+/* Numeric attribute: 1-D array of n values of file type ftype from memory type mtype. */
+void sim_h5__put_nums(sim_h5__build *b, hid_t obj, const char *name, hid_t ftype, hid_t mtype,
+                      const void *values, size_t n);
+
+/* A dataset the writer keeps open, with what a run's hyperslab needs. */
+typedef struct sim_h5__var {
+    hid_t ds;
+    char name[SIM_H5_NAME_MAX];
+    int rank;
+    hsize_t dims[SIM_H5_MAX_RANK];
+    size_t size; /* values per run */
+} sim_h5__var;
+
+/* Root attributes of provenance (all but end_time and complete). */
+void sim_h5__write_provenance(sim_h5__build *b, const sim_h5_provenance *p);
+/* Dimensions, coordinates and variables; opens status (run_status), message (run_message)
+ * and vars[i] (catalog variable i) and leaves them open. */
+void sim_h5__lay_out(sim_h5__build *b, const sim_catalog *cat, const sim_h5_runs *runs,
+                     sim_h5__var *status, sim_h5__var *message, sim_h5__var *vars);
+
+#endif

@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""check_netcdf.py FILE.h5 [--sample] [--empty E.h5] [--killed K.h5] [--inspector EXE]
+
+Checks that an ecotwin results file opens with zero glue where researchers read it:
+xarray with engine="h5netcdf" and engine="netcdf4", .to_dataframe() of a per-entity
+variable, and `ncdump -h` without phony dimensions.
+
+--sample       FILE is h5_sample's file: check its exact values too.
+--empty        a file with zero-length time and entity dimensions: it must open as well.
+--killed       a file whose writer was killed mid-run: plain opens are refused by HDF5
+               until `h5clear -s`, a SWMR reader opens it as it is; both are checked.
+--inspector    h5_sample: its --inspect (sim_h5_inspect) must refuse an HDF5 file made by
+               h5py without ecotwin attributes (exit 66) and describe a hostile one.
+
+Run with Debian's /usr/bin/python3 (the Python that sees python3-xarray and friends).
+Exits 1 with every problem listed; a missing module or tool is a failure, never a skip.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import h5netcdf
+import h5py
+import numpy as np
+import xarray as xr
+
+ENGINES = ("h5netcdf", "netcdf4")
+LAYOUT_DIMS = {"run", "time", "name_strlen", "message_strlen"}
+PROBLEMS = []
+
+
+def problem(path, text):
+    PROBLEMS.append(f"{path}: {text}")
+
+
+def expect(cond, path, text):
+    if not cond:
+        problem(path, text)
+    return cond
+
+
+def entity_dims(ds):
+    return [d for d in ds.dims if d not in LAYOUT_DIMS]
+
+
+def check_ncdump(path):
+    out = subprocess.run(["ncdump", "-h", path], capture_output=True, text=True)
+    if expect(out.returncode == 0, path, f"ncdump -h failed: {out.stderr.strip()}"):
+        expect("phony_dim" not in out.stdout, path, "ncdump -h shows phony dimensions")
+        expect("run_status(run)" in out.stdout, path, "ncdump -h does not list run_status(run)")
+
+
+def check_layout(path, ds, engine):
+    """What every results file has, whatever the model."""
+    for dim in ("run", "time"):
+        expect(dim in ds.dims, path, f"[{engine}] no dimension {dim}")
+    expect(ds.attrs.get("Conventions") == "CF-1.8", path, f"[{engine}] Conventions")
+    for name in ("ecotwin_version", "git_commit", "source", "history", "start_time",
+                 "master_seed", "scenario_yaml"):
+        expect(name in ds.attrs, path, f"[{engine}] no global attribute {name}")
+    n_runs = ds.sizes.get("run", 0)
+    expect(np.array_equal(ds["run"].values, np.arange(n_runs)), path, f"[{engine}] run coordinate")
+    expect(set(np.unique(ds["run_status"].values)) <= {0, 1, 2}, path,
+           f"[{engine}] run_status values outside 0 1 2")
+    for name in ("replication", "design", "variant"):
+        expect(name in ds.coords, path, f"[{engine}] {name} is not a coordinate")
+    for name, var in ds.data_vars.items():
+        if var.dtype.kind == "f":
+            expect("units" in var.attrs and "long_name" in var.attrs, path,
+                   f"[{engine}] {name} lacks units or long_name")
+
+
+def check_per_entity_frame(path, ds, engine):
+    """.to_dataframe() of a per-entity variable, with the entity names as a column."""
+    ents = entity_dims(ds)
+    if not expect(len(ents) == 1, path, f"[{engine}] entity dimensions: {ents}"):
+        return None
+    ent = ents[0]
+    names = ds[f"{ent}_name"].values
+    expect(all(isinstance(n, str) for n in names), path,
+           f"[{engine}] {ent}_name not decoded to text: {names!r}")
+    per_entity = [n for n, v in ds.data_vars.items() if v.dims == ("run", ent)]
+    if not expect(per_entity, path, f"[{engine}] no variable of dimensions (run, {ent})"):
+        return None
+    df = ds[per_entity[0]].to_dataframe()
+    expect(len(df) == ds.sizes["run"] * ds.sizes[ent], path, f"[{engine}] dataframe rows")
+    expect(f"{ent}_name" in df.columns, path, f"[{engine}] dataframe lacks {ent}_name")
+    return df
+
+
+def check_sample_values(path, ds, engine, df):
+    """h5_sample's values: k-th value of variable v in run r is 1000 r + 100 v + k + 0.25."""
+    expect(list(ds["company_name"].values) == ["oem", "supplier", "integrator"], path,
+           f"[{engine}] company names {ds['company_name'].values!r}")
+    expect(list(ds["run_status"].values) == [1, 2, 1], path,
+           f"[{engine}] run_status {ds['run_status'].values!r}")
+    expect(ds["run_message"].values[1] == "solver diverged at t = 12 h", path,
+           f"[{engine}] run_message {ds['run_message'].values!r}")
+    expect(ds.attrs.get("complete") == 1, path, f"[{engine}] complete is not 1")
+    expect(len(ds.attrs["scenario_yaml"]) == 102400, path, f"[{engine}] scenario_yaml length")
+    expect(list(ds["time"].values) == [0.0, 24.0, 48.0, 72.0], path, f"[{engine}] time")
+    expect(ds["time"].attrs.get("units") == "h", path, f"[{engine}] time units")
+    inv = ds["inventory"].values
+    for r in (0, 2):
+        want = 1000 * r + 300 + np.arange(12).reshape(4, 3) + 0.25
+        expect(np.array_equal(inv[r], want), path, f"[{engine}] inventory of run {r}")
+    expect(np.isnan(inv[1]).all(), path, f"[{engine}] failed run 1 is not NaN")
+    rev = df.loc[(2, 1), "revenue"]
+    expect(rev == 2101.25, path, f"[{engine}] revenue of run 2, company 1 = {rev}")
+    expect(df.loc[(0, 2), "company_name"] == "integrator", path, f"[{engine}] dataframe names")
+
+
+def check_file(path, sample):
+    for engine in ENGINES:
+        with xr.open_dataset(path, engine=engine) as ds:
+            check_layout(path, ds, engine)
+            df = check_per_entity_frame(path, ds, engine)
+            if sample and df is not None:
+                check_sample_values(path, ds, engine, df)
+    check_ncdump(path)
+
+
+def check_empty(path):
+    for engine in ENGINES:
+        with xr.open_dataset(path, engine=engine) as ds:
+            check_layout(path, ds, engine)
+            expect(ds.sizes["time"] == 0 and ds.sizes["company"] == 0, path,
+                   f"[{engine}] sizes {dict(ds.sizes)}")
+            expect(ds["inventory"].shape == (3, 0, 0), path, f"[{engine}] inventory shape")
+            df = ds["profit"].to_dataframe()
+            expect(len(df) == 3, path, f"[{engine}] profit dataframe rows")
+            expect(len(ds["revenue"].to_dataframe()) == 0, path, f"[{engine}] revenue rows")
+    check_ncdump(path)
+
+
+def check_killed_values(path, ds, engine):
+    expect(list(ds["run_status"].values) == [1, 1, 0], path,
+           f"[{engine}] run_status {ds['run_status'].values!r}")
+    expect("complete" not in ds.attrs, path, f"[{engine}] killed file says complete")
+    expect(np.isnan(ds["revenue"].values[2]).all(), path, f"[{engine}] unwritten run not NaN")
+    expect(ds["revenue"].values[1, 0] == 1000 * 1 + 100 * 1 + 0 + 0.25, path, f"[{engine}] revenue run 1")
+
+
+def check_killed(path):
+    try:
+        h5py.File(path, "r").close()
+        problem(path, "HDF5 opened a killed SWMR file without SWMR: update docs/output.md")
+    except OSError as e:
+        expect("already open for write" in str(e), path, f"unexpected refusal: {e}")
+    # As it is: a SWMR reader, through h5netcdf so that xarray decodes it.
+    with xr.open_dataset(xr.backends.H5NetCDFStore(h5netcdf.File(path, "r", swmr=True))) as ds:
+        check_killed_values(path, ds, "h5netcdf swmr")
+    # After h5clear -s on a copy: every reader.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "cleared.h5")
+        shutil.copyfile(path, copy)
+        out = subprocess.run(["h5clear", "-s", copy], capture_output=True, text=True)
+        if not expect(out.returncode == 0, path, f"h5clear -s failed: {out.stderr.strip()}"):
+            return
+        for engine in ENGINES:
+            with xr.open_dataset(copy, engine=engine) as ds:
+                check_layout(copy, ds, engine)
+                check_killed_values(copy, ds, engine)
+        check_ncdump(copy)
+
+
+def run_inspector(exe, path):
+    return subprocess.run([exe, "--inspect", path], capture_output=True, text=True)
+
+
+def check_inspector(exe):
+    with tempfile.TemporaryDirectory() as tmp:
+        foreign = os.path.join(tmp, "foreign.h5")
+        with h5py.File(foreign, "w") as f:
+            f["x"] = np.arange(3.0)
+            f.attrs["title"] = "made by h5py"
+        out = run_inspector(exe, foreign)
+        expect(out.returncode == 66, foreign, f"inspect exit {out.returncode}, not 66")
+        expect("not an ecotwin results file (no ecotwin_version attribute)" in out.stderr,
+               foreign, f"inspect message: {out.stderr.strip()}")
+        hostile = os.path.join(tmp, "hostile.h5")
+        with h5py.File(hostile, "w", track_order=True) as f:
+            f.attrs["ecotwin_version"] = "9.9"  # variable-length UTF-8, as h5py writes
+            f.attrs["complete"] = "yes"
+            f.attrs["master_seed"] = np.array([1, 2, 3])
+            f["run_status"] = np.full((2, 2), 7.5)
+            f["variant"] = ["a", "b"]
+            f["company_name"] = np.arange(4)
+            f.create_group("group")
+            f["link"] = h5py.SoftLink("/nowhere")
+        out = run_inspector(exe, hostile)
+        expect(out.returncode == 0, hostile, f"inspect exit {out.returncode}: {out.stderr}")
+        for phrase in ("ecotwin 9.9", "seed: ?", "INCOMPLETE", "runs: ?"):
+            expect(phrase in out.stdout, hostile, f"inspect lacks '{phrase}':\n{out.stdout}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file")
+    parser.add_argument("--sample", action="store_true")
+    parser.add_argument("--empty")
+    parser.add_argument("--killed")
+    parser.add_argument("--inspector")
+    args = parser.parse_args()
+    check_file(args.file, args.sample)
+    if args.empty:
+        check_empty(args.empty)
+    if args.killed:
+        check_killed(args.killed)
+    if args.inspector:
+        check_inspector(args.inspector)
+    if PROBLEMS:
+        print("\n".join(PROBLEMS))
+        return 1
+    print("netCDF interop: ok (xarray h5netcdf + netcdf4, to_dataframe, ncdump -h)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

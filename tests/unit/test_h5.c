@@ -1,0 +1,1009 @@
+/*
+ * Tests of sim_h5: the layout read back with the plain HDF5 API value by value, crash
+ * safety (a writer killed with SIGKILL), every error path of create/write/close, and the
+ * inspector on good, interrupted, foreign, hostile and non-HDF5 files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include "h5_fixture.h"
+#include "sim_h5.h"
+#include "sim_model.h"
+#include "sim_version.h"
+
+#define PATH_LEN 512
+
+typedef struct fixture {
+    char dir[PATH_LEN / 2];
+    sim_catalog *cat;
+    sim_h5_runs runs;
+    sim_h5_provenance prov;
+} fixture;
+
+/* ---- helpers ---- */
+
+static void path_in(const fixture *f, const char *name, char out[PATH_LEN])
+{
+    snprintf(out, PATH_LEN, "%s/%s", f->dir, name);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/ecotwin_h5_XXXXXX", tmp != NULL ? tmp : "/tmp");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    f->cat = fixture_catalog();
+    f->runs = fixture_runs();
+    f->prov = fixture_provenance("seed: 42\nhorizon_h: 100\n");
+    *state = f;
+    return f->cat != NULL ? 0 : -1;
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[PATH_LEN];
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        chmod(path, 0700);
+        if (unlink(path) != 0)
+            remove_tree(path);
+    }
+    if (d != NULL)
+        closedir(d);
+    rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    remove_tree(f->dir);
+    sim_catalog_free(f->cat);
+    free(f);
+    return 0;
+}
+
+static void write_run(sim_h5_writer *w, const sim_catalog *cat, size_t run)
+{
+    sim_error err;
+    sim_record *rec = fixture_record(cat, run);
+    assert_non_null(rec);
+    sim_status st = sim_h5_write_run(w, run, rec, &err);
+    if (st != SIM_OK)
+        print_error("write_run %zu: %s\n", run, err.msg);
+    assert_int_equal(st, SIM_OK);
+    sim_record_free(rec);
+}
+
+static sim_h5_writer *create_or_fail(const fixture *f, const char *path, const sim_catalog *cat)
+{
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, cat, &f->runs, &f->prov, &err);
+    if (w == NULL)
+        print_error("create %s: %s\n", path, err.msg);
+    assert_non_null(w);
+    return w;
+}
+
+static void close_ok(sim_h5_writer *w, int complete)
+{
+    sim_error err;
+    sim_status st = sim_h5_close(w, complete, &err);
+    if (st != SIM_OK)
+        print_error("close: %s\n", err.msg);
+    assert_int_equal(st, SIM_OK);
+}
+
+/* The three fixture runs written out of order (2, 0, 1) and closed complete. */
+static void write_complete_file(const fixture *f, const char *path)
+{
+    sim_h5_writer *w = create_or_fail(f, path, f->cat);
+    write_run(w, f->cat, 2);
+    write_run(w, f->cat, 0);
+    write_run(w, f->cat, 1);
+    close_ok(w, 1);
+}
+
+static hid_t open_ro(const char *path)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0)
+        print_error("cannot open %s read-only\n", path);
+    assert_true(file >= 0);
+    return file;
+}
+
+static void read_all(hid_t file, const char *name, hid_t mtype, void *out)
+{
+    hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+    if (ds < 0)
+        print_error("no dataset %s\n", name);
+    assert_true(ds >= 0);
+    assert_true(H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
+    H5Dclose(ds);
+}
+
+static hsize_t dim_length(hid_t file, const char *name, int axis)
+{
+    hsize_t dims[H5S_MAX_RANK] = {0};
+    hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+    assert_true(ds >= 0);
+    hid_t space = H5Dget_space(ds);
+    assert_true(H5Sget_simple_extent_dims(space, dims, NULL) > axis);
+    H5Sclose(space);
+    H5Dclose(ds);
+    return dims[axis];
+}
+
+/* Fixed-length string attribute of obj (NUL-terminated into buf). */
+static void attr_string(hid_t obj, const char *name, char *buf, size_t cap)
+{
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    if (attr < 0)
+        print_error("no attribute %s\n", name);
+    assert_true(attr >= 0);
+    hid_t type = H5Aget_type(attr);
+    assert_int_equal(H5Tget_class(type), H5T_STRING);
+    assert_false(H5Tis_variable_str(type) > 0);
+    size_t size = H5Tget_size(type);
+    assert_true(size < cap);
+    memset(buf, 0, cap);
+    assert_true(H5Aread(attr, type, buf) >= 0);
+    H5Tclose(type);
+    H5Aclose(attr);
+}
+
+static void check_attr_text(hid_t obj, const char *name, const char *expected)
+{
+    char buf[1024];
+    attr_string(obj, name, buf, sizeof buf);
+    assert_string_equal(buf, expected);
+}
+
+/* A numeric attribute must be a 1-element array (CF, netCDF). */
+static void attr_number(hid_t obj, const char *name, hid_t mtype, void *value)
+{
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    if (attr < 0)
+        print_error("no attribute %s\n", name);
+    assert_true(attr >= 0);
+    hid_t space = H5Aget_space(attr);
+    assert_int_equal(H5Sget_simple_extent_type(space), H5S_SIMPLE);
+    assert_int_equal(H5Sget_simple_extent_npoints(space), 1);
+    assert_true(H5Aread(attr, mtype, value) >= 0);
+    H5Sclose(space);
+    H5Aclose(attr);
+}
+
+static char *inspect_text(const char *path, sim_status *status, sim_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    *status = sim_h5_inspect(path, out, err);
+    fclose(out);
+    return text;
+}
+
+static void assert_contains(const char *text, const char *phrase)
+{
+    if (strstr(text, phrase) == NULL)
+        print_error("missing \"%s\" in:\n%s\n", phrase, text);
+    assert_non_null(strstr(text, phrase));
+}
+
+/* ---- the layout, value by value ---- */
+
+static void check_values(hid_t file, const sim_catalog *cat, size_t n_runs, const int *written)
+{
+    for (size_t v = 0; v < sim_catalog_count(cat); v++) {
+        size_t size = sim_catalog_var_size(cat, v);
+        double *values = malloc((n_runs * size + 1) * sizeof *values);
+        assert_non_null(values);
+        read_all(file, sim_catalog_var(cat, v)->name, H5T_NATIVE_DOUBLE, values);
+        for (size_t r = 0; r < n_runs; r++)
+            for (size_t k = 0; k < size; k++) {
+                double got = values[r * size + k];
+                if (!written[r]) {
+                    if (!isnan(got))
+                        print_error("%s run %zu [%zu]: %g, not the fill value NaN\n",
+                                    sim_catalog_var(cat, v)->name, r, k, got);
+                    assert_true(isnan(got));
+                    continue;
+                }
+                if (got != fixture_value(r, v, k))
+                    print_error("%s run %zu [%zu]\n", sim_catalog_var(cat, v)->name, r, k);
+                assert_float_equal(got, fixture_value(r, v, k), 0.0);
+            }
+        free(values);
+    }
+}
+
+static void check_coordinates(hid_t file)
+{
+    int64_t run[FIX_RUNS], rep[FIX_RUNS], design[FIX_RUNS];
+    int32_t variant[FIX_RUNS], company[FIX_ENTITY];
+    double t[FIX_TIME];
+    char names[FIX_ENTITY][16];
+    read_all(file, "run", H5T_NATIVE_INT64, run);
+    read_all(file, "replication", H5T_NATIVE_INT64, rep);
+    read_all(file, "design", H5T_NATIVE_INT64, design);
+    read_all(file, "variant", H5T_NATIVE_INT32, variant);
+    for (int i = 0; i < FIX_RUNS; i++) {
+        assert_int_equal(run[i], i);
+        assert_int_equal(rep[i], fixture_replication[i]);
+        assert_int_equal(design[i], fixture_design[i]);
+        assert_int_equal(variant[i], fixture_variant[i]);
+    }
+    read_all(file, "time", H5T_NATIVE_DOUBLE, t);
+    for (int i = 0; i < FIX_TIME; i++)
+        assert_float_equal(t[i], 24.0 * i, 0.0);
+    read_all(file, "company", H5T_NATIVE_INT32, company);
+    hsize_t width = dim_length(file, "company_name", 1);
+    assert_int_equal(width, strlen("integrator"));
+    assert_int_equal(dim_length(file, "name_strlen", 0), width);
+    char text[FIX_ENTITY * 16] = {0};
+    read_all(file, "company_name", H5T_C_S1, text);
+    for (int i = 0; i < FIX_ENTITY; i++) {
+        assert_int_equal(company[i], i);
+        snprintf(names[i], sizeof names[i], "%.*s", (int)width, text + i * width);
+        assert_string_equal(names[i], fixture_company[i]);
+    }
+}
+
+static void check_provenance(hid_t file)
+{
+    static const char *const present[] = {
+        "title",      "history",  "hdf5_version",  "gsl_version",  "hostname",
+        "start_time", "end_time", "scenario_yaml", "command_line", "scenario_path"};
+    char text[1024], source[256];
+    check_attr_text(file, "Conventions", "CF-1.8");
+    check_attr_text(file, "ecotwin_version", ECOTWIN_VERSION);
+    check_attr_text(file, "git_commit", ECOTWIN_GIT_COMMIT);
+    snprintf(source, sizeof source, "ecotwin %s (%s)", ECOTWIN_VERSION, ECOTWIN_GIT_COMMIT);
+    check_attr_text(file, "source", source);
+    check_attr_text(file, "model", "ecosystem");
+    check_attr_text(file, "libyaml_version", "0.2.5");
+    check_attr_text(file, "rng_algorithm", "xoshiro256++ keyed by SplitMix64");
+    check_attr_text(file, "scenario_yaml", "seed: 42\nhorizon_h: 100\n");
+    for (size_t i = 0; i < sizeof present / sizeof present[0]; i++)
+        attr_string(file, present[i], text, sizeof text);
+    attr_string(file, "start_time", text, sizeof text);
+    assert_int_equal(strlen(text), strlen("2026-11-28T22:40:00Z"));
+    assert_int_equal(text[10], 'T');
+    assert_int_equal(text[19], 'Z');
+    attr_string(file, "history", text, sizeof text);
+    assert_non_null(strstr(text, "ecotwin run -o out.h5 tests/h5.yaml"));
+    uint64_t seed = 0;
+    int32_t threads = 0, ranks = 0;
+    int8_t complete = 0;
+    attr_number(file, "master_seed", H5T_NATIVE_UINT64, &seed);
+    attr_number(file, "threads", H5T_NATIVE_INT32, &threads);
+    attr_number(file, "ranks", H5T_NATIVE_INT32, &ranks);
+    attr_number(file, "complete", H5T_NATIVE_INT8, &complete);
+    assert_true(seed == UINT64_MAX);
+    assert_int_equal(threads, 4);
+    assert_int_equal(ranks, 1);
+    assert_int_equal(complete, 1);
+}
+
+static void check_scale(hid_t file, hid_t ds, const char *dim, unsigned axis)
+{
+    hid_t scale = H5Dopen2(file, dim, H5P_DEFAULT);
+    assert_true(scale >= 0);
+    assert_true(H5DSis_scale(scale) > 0);
+    if (H5DSis_attached(ds, scale, axis) <= 0)
+        print_error("dimension %s is not attached to axis %u\n", dim, axis);
+    assert_true(H5DSis_attached(ds, scale, axis) > 0);
+    H5Dclose(scale);
+}
+
+static void check_dataset_scales(hid_t file, const char *name, const char *const *dims,
+                                 unsigned rank)
+{
+    hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+    assert_true(ds >= 0);
+    for (unsigned i = 0; i < rank; i++)
+        check_scale(file, ds, dims[i], i);
+    H5Dclose(ds);
+}
+
+static void check_scales(hid_t file)
+{
+    static const char *const run[] = {"run"}, *const ent[] = {"run", "company"},
+                             *const tim[] = {"run", "time"},
+                             *const both[] = {"run", "time", "company"},
+                             *const names[] = {"company", "name_strlen"},
+                             *const msg[] = {"run", "message_strlen"};
+    check_dataset_scales(file, "profit", run, 1);
+    check_dataset_scales(file, "revenue", ent, 2);
+    check_dataset_scales(file, "backlog", tim, 2);
+    check_dataset_scales(file, "inventory", both, 3);
+    check_dataset_scales(file, "replication", run, 1);
+    check_dataset_scales(file, "design", run, 1);
+    check_dataset_scales(file, "variant", run, 1);
+    check_dataset_scales(file, "run_status", run, 1);
+    check_dataset_scales(file, "company_name", names, 2);
+    check_dataset_scales(file, "run_message", msg, 2);
+}
+
+static void check_variable_storage(hid_t file)
+{
+    hid_t ds = H5Dopen2(file, "inventory", H5P_DEFAULT);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    hsize_t chunk[3] = {0};
+    assert_int_equal(H5Pget_chunk(dcpl, 3, chunk), 3);
+    assert_int_equal(chunk[0], 1);
+    assert_int_equal(chunk[1], FIX_TIME);
+    assert_int_equal(chunk[2], FIX_ENTITY);
+    assert_int_equal(H5Pget_nfilters(dcpl), 2);
+    unsigned flags = 0, level = 0;
+    size_t n_values = 1;
+    assert_int_equal(H5Pget_filter2(dcpl, 0, &flags, &n_values, &level, 0, NULL, NULL),
+                     H5Z_FILTER_SHUFFLE);
+    n_values = 1;
+    assert_int_equal(H5Pget_filter2(dcpl, 1, &flags, &n_values, &level, 0, NULL, NULL),
+                     H5Z_FILTER_DEFLATE);
+    assert_int_equal(level, 4);
+    double fill = 0.0, attr_fill = 0.0;
+    assert_true(H5Pget_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0);
+    assert_true(isnan(fill));
+    attr_number(ds, "_FillValue", H5T_NATIVE_DOUBLE, &attr_fill);
+    assert_true(isnan(attr_fill));
+    unsigned order = 0;
+    assert_true(H5Pget_attr_creation_order(dcpl, &order) >= 0);
+    assert_int_equal(order, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    check_attr_text(ds, "units", "1");
+    check_attr_text(ds, "long_name", "inventory of each company");
+    check_attr_text(ds, "coordinates", "replication design variant company_name");
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+}
+
+static void check_file_properties(hid_t file)
+{
+    hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
+    hid_t fcpl = H5Gget_create_plist(root);
+    H5Gclose(root);
+    unsigned links = 0, attrs = 0;
+    assert_true(H5Pget_link_creation_order(fcpl, &links) >= 0);
+    assert_true(H5Pget_attr_creation_order(fcpl, &attrs) >= 0);
+    assert_int_equal(links, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    assert_int_equal(attrs, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    H5Pclose(fcpl);
+    hid_t ds = H5Dopen2(file, "variant", H5P_DEFAULT);
+    int32_t flags[2] = {-1, -1};
+    hid_t attr = H5Aopen(ds, "flag_values", H5P_DEFAULT);
+    assert_true(H5Aread(attr, H5T_NATIVE_INT32, flags) >= 0);
+    assert_int_equal(flags[0], 0);
+    assert_int_equal(flags[1], 1);
+    H5Aclose(attr);
+    check_attr_text(ds, "flag_meanings", "baseline no_sharing");
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "run_status", H5P_DEFAULT);
+    check_attr_text(ds, "flag_meanings", "not_run complete failed");
+    assert_int_equal(H5Aexists(ds, "_FillValue"), 0);
+    H5Dclose(ds);
+}
+
+static void test_roundtrip_out_of_order(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "complete.h5", path);
+    write_complete_file(f, path);
+    hid_t file = open_ro(path);
+    static const int written[FIX_RUNS] = {1, 1, 1};
+    check_values(file, f->cat, FIX_RUNS, written);
+    int8_t status[FIX_RUNS];
+    read_all(file, "run_status", H5T_NATIVE_INT8, status);
+    for (int i = 0; i < FIX_RUNS; i++)
+        assert_int_equal(status[i], 1);
+    check_coordinates(file);
+    check_provenance(file);
+    check_scales(file);
+    check_variable_storage(file);
+    check_file_properties(file);
+    assert_true(H5Fclose(file) >= 0);
+}
+
+/* ---- failed runs and an interrupted close ---- */
+
+static void test_failed_run_and_interrupted_close(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN], message[400];
+    sim_error err;
+    path_in(f, "interrupted.h5", path);
+    memset(message, 'x', sizeof message - 1);
+    message[sizeof message - 1] = '\0';
+    memcpy(message, "demand model diverged", 21);
+    sim_h5_writer *w = create_or_fail(f, path, f->cat);
+    write_run(w, f->cat, 0);
+    assert_int_equal(sim_h5_fail_run(w, 1, message, &err), SIM_OK);
+    close_ok(w, 0);
+
+    hid_t file = open_ro(path);
+    int8_t status[FIX_RUNS];
+    read_all(file, "run_status", H5T_NATIVE_INT8, status);
+    assert_int_equal(status[0], 1);
+    assert_int_equal(status[1], 2);
+    assert_int_equal(status[2], 0);
+    char text[FIX_RUNS][256];
+    read_all(file, "run_message", H5T_C_S1, text);
+    assert_memory_equal(text[1], message, 256);
+    assert_int_equal(text[0][0], '\0');
+    assert_int_equal(H5Aexists(file, "complete"), 0);
+    assert_int_equal(H5Aexists(file, "end_time"), 0);
+    static const int written[FIX_RUNS] = {1, 0, 0};
+    check_values(file, f->cat, FIX_RUNS, written);
+    H5Fclose(file);
+
+    sim_status st;
+    char *out = inspect_text(path, &st, &err);
+    assert_int_equal(st, SIM_OK);
+    assert_contains(out, "INCOMPLETE: the run was interrupted; 1 of 3 runs complete");
+    assert_contains(out, "runs: 3 (1 complete, 1 failed, 1 not run)");
+    assert_contains(out, "run 1 failed: demand model diverged");
+    free(out);
+}
+
+/* ---- kill -9 in the middle of a run set ---- */
+
+static void killed_writer(const fixture *f, const char *path)
+{
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, f->cat, &f->runs, &f->prov, &err);
+    if (w == NULL)
+        _exit(3);
+    for (size_t run = 0; run < 2; run++) {
+        sim_record *rec = fixture_record(f->cat, run);
+        if (rec == NULL || sim_h5_write_run(w, run, rec, &err) != SIM_OK)
+            _exit(4);
+        sim_record_free(rec);
+    }
+    raise(SIGKILL);
+    _exit(5);
+}
+
+static void test_killed_writer_leaves_readable_file(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "killed.h5", path);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        killed_writer(f, path);
+    int wstatus = 0;
+    assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+    if (!WIFSIGNALED(wstatus))
+        print_error("writer exited with %d instead of being killed\n", WEXITSTATUS(wstatus));
+    assert_true(WIFSIGNALED(wstatus));
+    assert_int_equal(WTERMSIG(wstatus), SIGKILL);
+
+    /* HDF5 refuses a plain read-only open of a file whose SWMR writer never closed it (the
+     * superblock says "open for writing"); a SWMR reader, or h5clear -s, opens it. */
+    assert_true(H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) < 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    assert_true(file >= 0);
+    int8_t status[FIX_RUNS];
+    read_all(file, "run_status", H5T_NATIVE_INT8, status);
+    assert_int_equal(status[0], 1);
+    assert_int_equal(status[1], 1);
+    assert_int_equal(status[2], 0);
+    static const int written[FIX_RUNS] = {1, 1, 0};
+    check_values(file, f->cat, FIX_RUNS, written);
+    assert_int_equal(H5Aexists(file, "complete"), 0);
+    H5Fclose(file);
+
+    sim_error err;
+    sim_status st;
+    char *out = inspect_text(path, &st, &err);
+    if (st != SIM_OK)
+        print_error("inspect: %s\n", err.msg);
+    assert_int_equal(st, SIM_OK);
+    assert_contains(out, "INCOMPLETE: the run was interrupted; 2 of 3 runs complete");
+    assert_contains(out, "the writer never closed this file");
+    free(out);
+}
+
+/* ---- failures of create, write and close ---- */
+
+static void expect_create_failure(const fixture *f, const char *path, const char *reason)
+{
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, f->cat, &f->runs, &f->prov, &err);
+    assert_null(w);
+    assert_int_equal(err.status, SIM_IO);
+    assert_contains(err.msg, path);
+    if (reason != NULL)
+        assert_contains(err.msg, reason);
+    assert_int_equal(access(path, F_OK), -1);
+}
+
+static void test_create_io_errors(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN], plain[PATH_LEN];
+    path_in(f, "no/such/dir/out.h5", path);
+    expect_create_failure(f, path, "No such file or directory");
+
+    path_in(f, "plain_file", plain);
+    FILE *fp = fopen(plain, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    path_in(f, "plain_file/out.h5", path);
+    expect_create_failure(f, path, "Not a directory");
+
+    /* Root ignores directory permissions: use a file system that refuses new files. */
+    if (geteuid() == 0) {
+        expect_create_failure(f, "/sys/ecotwin_unwritable.h5", NULL);
+    } else {
+        path_in(f, "readonly", plain);
+        assert_int_equal(mkdir(plain, 0500), 0);
+        path_in(f, "readonly/out.h5", path);
+        expect_create_failure(f, path, "Permission denied");
+    }
+}
+
+/* In a child limited to a small file size (RLIMIT_FSIZE, SIGXFSZ ignored): creation runs out
+ * of room, must fail with SIM_IO, and must remove the half-made file. Exit 0 when so. */
+static int child_create_too_big(const fixture *f, const char *path)
+{
+    struct rlimit lim = {.rlim_cur = 16384, .rlim_max = 16384};
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+        return 10;
+    char *yaml = malloc(100000);
+    if (yaml == NULL)
+        return 11;
+    memset(yaml, 'y', 99999);
+    yaml[99999] = '\0';
+    sim_h5_provenance prov = fixture_provenance(yaml);
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, f->cat, &f->runs, &prov, &err);
+    free(yaml);
+    if (w != NULL)
+        return 12;
+    if (err.status != SIM_IO || strstr(err.msg, path) == NULL)
+        return 13;
+    return access(path, F_OK) == 0 ? 14 : 0;
+}
+
+/* Writing a run larger than the room left fails with SIM_IO, and so does closing; the child
+ * then leaves through exit(), where HDF5 1.10 would crash on the failed file without
+ * sim_h5_quiet's H5dont_atexit. */
+static int child_write_too_big(const fixture *f, const char *path)
+{
+    sim_catalog *cat = fixture_catalog_sized(1000, 200);
+    sim_error err;
+    sim_h5_writer *w = cat ? sim_h5_create(path, cat, &f->runs, &f->prov, &err) : NULL;
+    struct stat st;
+    if (w == NULL || stat(path, &st) != 0)
+        return 20;
+    struct rlimit lim = {.rlim_cur = (rlim_t)st.st_size + 8192,
+                         .rlim_max = (rlim_t)st.st_size + 8192};
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+        return 21;
+    sim_record *rec = fixture_record(cat, 0);
+    sim_status write_st = sim_h5_write_run(w, 0, rec, &err);
+    sim_record_free(rec);
+    if (write_st != SIM_IO || strstr(err.msg, path) == NULL)
+        return 22;
+    if (sim_h5_close(w, 1, &err) != SIM_IO || strstr(err.msg, path) == NULL)
+        return 23;
+    sim_catalog_free(cat);
+    exit(0);
+}
+
+/* A child must not inherit cmocka's signal handlers: a crash there would resume the test
+ * program inside the child instead of showing as a signal to the parent. */
+static void default_signals(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+}
+
+static void run_in_child(const fixture *f, const char *name,
+                         int (*body)(const fixture *, const char *))
+{
+    char path[PATH_LEN];
+    path_in(f, name, path);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        default_signals();
+        _exit(body(f, path));
+    }
+    int wstatus = 0;
+    assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+    if (WIFSIGNALED(wstatus))
+        print_error("%s: child killed by signal %d\n", name, WTERMSIG(wstatus));
+    assert_true(WIFEXITED(wstatus));
+    if (WEXITSTATUS(wstatus) != 0)
+        print_error("%s: child check %d failed\n", name, WEXITSTATUS(wstatus));
+    assert_int_equal(WEXITSTATUS(wstatus), 0);
+}
+
+static void test_out_of_space(void **state)
+{
+    fixture *f = *state;
+    run_in_child(f, "too_big_create.h5", child_create_too_big);
+    run_in_child(f, "too_big_write.h5", child_write_too_big);
+}
+
+static void expect_internal(sim_h5_writer *w, sim_error *err, const char *phrase)
+{
+    if (w != NULL)
+        print_error("create succeeded where \"%s\" was expected\n", phrase);
+    assert_null(w);
+    assert_int_equal(err->status, SIM_INTERNAL);
+    assert_contains(err->msg, phrase);
+}
+
+static void test_create_rejects_bad_arguments(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    sim_error err;
+    path_in(f, "bad.h5", path);
+    expect_internal(sim_h5_create(NULL, f->cat, &f->runs, &f->prov, &err), &err, "missing");
+    expect_internal(sim_h5_create(path, f->cat, &f->runs, NULL, &err), &err, "missing");
+
+    int32_t bad_variant[FIX_RUNS] = {0, 2, 0};
+    sim_h5_runs runs = f->runs;
+    runs.variant = bad_variant;
+    expect_internal(sim_h5_create(path, f->cat, &runs, &f->prov, &err), &err, "variant 2");
+    const char *blank_names[2] = {"baseline", "no sharing"};
+    runs = f->runs;
+    runs.variant_names = blank_names;
+    expect_internal(sim_h5_create(path, f->cat, &runs, &f->prov, &err), &err, "blanks");
+    runs = f->runs;
+    runs.design = NULL;
+    expect_internal(sim_h5_create(path, f->cat, &runs, &f->prov, &err), &err, "coordinates");
+
+    sim_catalog *cat = fixture_catalog();
+    sim_var clash = {.name = "run_status", .units = "1", .long_name = "x"};
+    assert_true(sim_catalog_add(cat, &clash) >= 0);
+    expect_internal(sim_h5_create(path, cat, &f->runs, &f->prov, &err), &err, "run_status");
+    sim_catalog_free(cat);
+
+    cat = sim_catalog_alloc("time", 1, 0);
+    sim_catalog_set_entity_name(cat, 0, "a");
+    expect_internal(sim_h5_create(path, cat, &f->runs, &f->prov, &err), &err, "time");
+    sim_catalog_free(cat);
+
+    cat = sim_catalog_alloc("company", 2, 0);
+    sim_catalog_set_entity_name(cat, 0, "a");
+    expect_internal(sim_h5_create(path, cat, &f->runs, &f->prov, &err), &err, "company 1");
+    sim_catalog_free(cat);
+    assert_int_equal(access(path, F_OK), -1);
+}
+
+static void test_write_rejects_bad_arguments(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    sim_error err;
+    path_in(f, "args.h5", path);
+    sim_h5_writer *w = create_or_fail(f, path, f->cat);
+    sim_record *rec = fixture_record(f->cat, 0);
+    assert_int_equal(sim_h5_write_run(w, FIX_RUNS, rec, &err), SIM_INTERNAL);
+    assert_contains(err.msg, "out of range");
+    assert_int_equal(sim_h5_fail_run(w, FIX_RUNS, "x", &err), SIM_INTERNAL);
+    assert_int_equal(sim_h5_write_run(NULL, 0, rec, &err), SIM_INTERNAL);
+    assert_int_equal(sim_h5_write_run(w, 0, NULL, &err), SIM_INTERNAL);
+
+    sim_catalog *other = fixture_catalog_sized(2, FIX_TIME);
+    sim_record *wrong = fixture_record(other, 0);
+    assert_int_equal(sim_h5_write_run(w, 0, wrong, &err), SIM_INTERNAL);
+    assert_contains(err.msg, "revenue");
+    sim_record_free(wrong);
+    sim_catalog_free(other);
+
+    sim_record_free(rec);
+    close_ok(w, 1);
+    assert_int_equal(sim_h5_close(NULL, 1, &err), SIM_OK);
+}
+
+/* ---- edge shapes ---- */
+
+static void test_zero_length_dimensions(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "empty_dims.h5", path);
+    sim_catalog *cat = fixture_catalog_sized(0, 0);
+    assert_non_null(cat);
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    for (size_t run = 0; run < FIX_RUNS; run++)
+        write_run(w, cat, run);
+    close_ok(w, 1);
+
+    hid_t file = open_ro(path);
+    assert_int_equal(dim_length(file, "company", 0), 0);
+    assert_int_equal(dim_length(file, "time", 0), 0);
+    assert_int_equal(dim_length(file, "inventory", 2), 0);
+    static const int written[FIX_RUNS] = {1, 1, 1};
+    check_values(file, cat, FIX_RUNS, written);
+    H5Fclose(file);
+    sim_catalog_free(cat);
+
+    sim_error err;
+    sim_status st;
+    char *out = inspect_text(path, &st, &err);
+    assert_int_equal(st, SIM_OK);
+    assert_contains(out, "  company = 0\n");
+    assert_contains(out, "  time = 0\n");
+    free(out);
+}
+
+static void test_large_scenario_and_chunk_cap(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "large.h5", path);
+    size_t len = 200000;
+    char *yaml = malloc(len + 1);
+    assert_non_null(yaml);
+    for (size_t i = 0; i < len; i++)
+        yaml[i] = i % 40 == 39 ? '\n' : (char)('a' + i % 26);
+    yaml[len] = '\0';
+    sim_h5_provenance prov = fixture_provenance(yaml);
+    sim_catalog *cat = fixture_catalog_sized(1000, 300);
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, cat, &f->runs, &prov, &err);
+    assert_non_null(w);
+    write_run(w, cat, 1);
+    close_ok(w, 1);
+
+    hid_t file = open_ro(path);
+    char *back = malloc(len + 2);
+    attr_string(file, "scenario_yaml", back, len + 2);
+    assert_string_equal(back, yaml);
+    hid_t ds = H5Dopen2(file, "inventory", H5P_DEFAULT);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    hsize_t chunk[3] = {0};
+    assert_int_equal(H5Pget_chunk(dcpl, 3, chunk), 3);
+    assert_int_equal(chunk[0], 1);
+    assert_int_equal(chunk[2], 1000);
+    assert_true(chunk[1] * chunk[2] * sizeof(double) <= (1u << 20));
+    assert_int_equal(chunk[1], (1u << 17) / 1000);
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+    static const int written[FIX_RUNS] = {0, 1, 0};
+    check_values(file, cat, FIX_RUNS, written);
+    H5Fclose(file);
+    free(back);
+    free(yaml);
+    sim_catalog_free(cat);
+}
+
+/* ---- inspect ---- */
+
+static void test_inspect_complete_file(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "inspect.h5", path);
+    write_complete_file(f, path);
+    sim_error err;
+    sim_status st;
+    char *out = inspect_text(path, &st, &err);
+    assert_int_equal(st, SIM_OK);
+    assert_contains(out, ": ecotwin results file\n");
+    assert_contains(out, "  ecotwin " ECOTWIN_VERSION " (commit " ECOTWIN_GIT_COMMIT
+                         "), model ecosystem\n");
+    assert_contains(out, "  finished: ");
+    assert_contains(out, "seed: 18446744073709551615 (xoshiro256++ keyed by SplitMix64)");
+    assert_contains(out, "threads: 4, ranks: 1");
+    assert_contains(out, "libraries: HDF5 ");
+    assert_contains(out, "libyaml 0.2.5");
+    assert_contains(out, "runs: 3 (3 complete, 0 failed, 0 not run)");
+    assert_contains(out, "  variant baseline: 2 complete, 0 failed, 0 not run\n");
+    assert_contains(out, "  variant no_sharing: 1 complete, 0 failed, 0 not run\n");
+    assert_contains(out, "  run = 3\n");
+    assert_contains(out, "  time = 4\n");
+    assert_contains(out, "  company = 3: oem, supplier, integrator\n");
+    assert_contains(out, "  name_strlen = 10 (string length)\n");
+    assert_contains(out, "  profit(run) [EUR]: ecosystem profit\n");
+    assert_contains(out, "  revenue(run, company) [EUR]: revenue of each company\n");
+    assert_contains(out, "  inventory(run, time, company) [1]: inventory of each company\n");
+    assert_contains(out, "  run_status(run): run status\n");
+    assert_null(strstr(out, "INCOMPLETE"));
+    free(out);
+}
+
+static void expect_inspect_failure(const char *path, sim_status status, const char *phrase)
+{
+    sim_error err;
+    sim_status st;
+    char *out = inspect_text(path, &st, &err);
+    if (st != status)
+        print_error("inspect %s: status %d (%s), output:\n%s\n", path, st, err.msg, out);
+    assert_int_equal(st, status);
+    assert_contains(err.msg, phrase);
+    free(out);
+}
+
+static void write_bytes(const char *path, const void *bytes, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(bytes, 1, n, fp), n);
+    fclose(fp);
+}
+
+static void truncated_copy(const char *from, const char *to)
+{
+    FILE *fp = fopen(from, "rb");
+    assert_non_null(fp);
+    static char bytes[1 << 20];
+    size_t n = fread(bytes, 1, sizeof bytes, fp);
+    fclose(fp);
+    assert_true(n > 1000);
+    write_bytes(to, bytes, n / 2);
+}
+
+static void test_inspect_garbage(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN], good[PATH_LEN];
+    path_in(f, "missing.h5", path);
+    expect_inspect_failure(path, SIM_NOINPUT, "No such file or directory");
+    path_in(f, "text.h5", path);
+    const char text[] = "run,profit\n0,1.5\n";
+    write_bytes(path, text, sizeof text - 1);
+    expect_inspect_failure(path, SIM_IO, "is not a readable HDF5 file");
+    path_in(f, "empty.h5", path);
+    write_bytes(path, "", 0);
+    expect_inspect_failure(path, SIM_IO, "is not a readable HDF5 file");
+    expect_inspect_failure(f->dir, SIM_IO, "is not a readable HDF5 file");
+    path_in(f, "good.h5", good);
+    write_complete_file(f, good);
+    path_in(f, "truncated.h5", path);
+    truncated_copy(good, path);
+    expect_inspect_failure(path, SIM_IO, "is not a readable HDF5 file");
+}
+
+/* A plain HDF5 file, as any other program would make it. */
+static void make_foreign_file(const char *path, int hostile)
+{
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(file >= 0);
+    hsize_t dims[2] = {3, 2};
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    hid_t ds = H5Dcreate2(file, "run_status", H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                          H5P_DEFAULT);
+    H5Dclose(ds);
+    ds = H5Dcreate2(file, "variant", H5T_C_S1, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dclose(ds);
+    H5Gclose(H5Gcreate2(file, "group", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Lcreate_soft("/nowhere", file, "dangling", H5P_DEFAULT, H5P_DEFAULT);
+    if (hostile >= 1) {
+        /* ecotwin_version of the wrong type */
+        int32_t wrong[3] = {1, 2, 3};
+        hsize_t n = 3;
+        hid_t aspace = H5Screate_simple(1, &n, NULL);
+        H5Aclose(H5Acreate2(file, hostile == 1 ? "ecotwin_version" : "model", H5T_NATIVE_INT32,
+                            aspace, H5P_DEFAULT, H5P_DEFAULT));
+        hid_t attr = H5Aopen(file, hostile == 1 ? "ecotwin_version" : "model", H5P_DEFAULT);
+        H5Awrite(attr, H5T_NATIVE_INT32, wrong);
+        H5Aclose(attr);
+        H5Sclose(aspace);
+    }
+    if (hostile == 2) {
+        /* a variable-length string, as h5py writes; complete and threads as text */
+        hid_t vtype = H5Tcopy(H5T_C_S1);
+        H5Tset_size(vtype, H5T_VARIABLE);
+        H5Tset_cset(vtype, H5T_CSET_UTF8);
+        hid_t scalar = H5Screate(H5S_SCALAR);
+        const char *values[3] = {"9.9", "yes", "many"};
+        const char *names[3] = {"ecotwin_version", "complete", "threads"};
+        for (int i = 0; i < 3; i++) {
+            hid_t attr = H5Acreate2(file, names[i], vtype, scalar, H5P_DEFAULT, H5P_DEFAULT);
+            H5Awrite(attr, vtype, &values[i]);
+            H5Aclose(attr);
+        }
+        H5Sclose(scalar);
+        H5Tclose(vtype);
+    }
+    H5Sclose(space);
+    H5Fclose(file);
+}
+
+static void test_inspect_foreign_and_hostile(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "foreign.h5", path);
+    make_foreign_file(path, 0);
+    expect_inspect_failure(path, SIM_NOINPUT,
+                           "not an ecotwin results file (no ecotwin_version attribute)");
+    path_in(f, "wrong_type.h5", path);
+    make_foreign_file(path, 1);
+    expect_inspect_failure(path, SIM_NOINPUT, "no ecotwin_version attribute");
+
+    path_in(f, "hostile.h5", path);
+    make_foreign_file(path, 2);
+    sim_error err;
+    sim_status st;
+    char *out = inspect_text(path, &st, &err);
+    if (st != SIM_OK)
+        print_error("inspect: %s\n", err.msg);
+    assert_int_equal(st, SIM_OK);
+    assert_contains(out, "  ecotwin 9.9 (commit ?), model ?\n");
+    assert_contains(out, "threads: ?");
+    assert_contains(out, "INCOMPLETE: the run was interrupted");
+    assert_contains(out, "runs: ? (no readable run_status variable)");
+    assert_contains(out, "  group: (a group, not described)\n");
+    assert_contains(out, "  run_status(3, 2)\n");
+    free(out);
+}
+
+static void test_inspect_output_error(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "out_error.h5", path);
+    write_complete_file(f, path);
+    FILE *out = fopen("/dev/null", "r");
+    assert_non_null(out);
+    sim_error err;
+    assert_int_equal(sim_h5_inspect(path, out, &err), SIM_IO);
+    assert_contains(err.msg, "cannot write the description");
+    fclose(out);
+    assert_int_equal(sim_h5_inspect(NULL, stdout, &err), SIM_INTERNAL);
+}
+
+int main(void)
+{
+    sim_h5_quiet();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_roundtrip_out_of_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_run_and_interrupted_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_killed_writer_leaves_readable_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_io_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_space, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_rejects_bad_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_rejects_bad_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zero_length_dimensions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_large_scenario_and_chunk_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inspect_complete_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inspect_garbage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inspect_foreign_and_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inspect_output_error, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
