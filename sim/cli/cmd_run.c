@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <yaml.h>
 
 #include "cli.h"
 #include "sim_h5.h"
@@ -260,6 +261,7 @@ static int run_scenario(const run_opts *o, sim_scenario *sc, const char *out)
                          "design, replication, stream)",
         .threads = 1,
         .ranks = 1,
+        .libyaml_version = yaml_get_version_string(),
     };
     job.writer = sim_h5_create(part, cat, &runs, &prov, &err);
     if (job.writer == NULL) {

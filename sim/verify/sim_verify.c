@@ -98,11 +98,11 @@ static sim_status section_num(const case_reader *r, const char *section, const c
     return scalar_number(r, sim_cfg_peek(r->root, section), section, key, out);
 }
 
-/* Does section.key read as text `want` (an enum or a boolean written true/false)? */
+/* Does section.key read as text `want`? Case-insensitive, so YAML's True and FALSE count. */
 static int section_is(const case_reader *r, const char *section, const char *key, const char *want)
 {
     const char *text = sim_cfg_scalar_text(sim_cfg_peek(sim_cfg_peek(r->root, section), key));
-    return text != NULL && strcmp(text, want) == 0;
+    return text != NULL && strcasecmp(text, want) == 0;
 }
 
 static sim_status require_setting(const case_reader *r, const char *section, const char *key,

@@ -588,7 +588,7 @@ static void test_name_null_or_not_a_string(void **state)
 {
     (void)state;
     expect_error("companies:\n  - {name: null, role: utilizer}\n",
-                 "<string>:2:11: companies[0]: missing required key 'name'");
+                 "<string>:2:12: companies[0]: missing required key 'name'");
     expect_error("companies:\n  - {name: [a], role: utilizer}\n",
                  "companies[0].name: must be a string, got a list");
 }

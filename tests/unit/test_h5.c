@@ -40,6 +40,15 @@ typedef struct fixture {
 
 /* ---- helpers ---- */
 
+/* A child must not inherit cmocka's signal handlers: a crash there would resume the test
+ * program inside the child instead of showing as a signal to the parent. */
+static void default_signals(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+}
+
 static void path_in(const fixture *f, const char *name, char out[PATH_LEN])
 {
     snprintf(out, PATH_LEN, "%s/%s", f->dir, name);
@@ -200,14 +209,23 @@ static void attr_number(hid_t obj, const char *name, hid_t mtype, void *value)
     H5Aclose(attr);
 }
 
+/* The memstream's buffer pointers live on the heap: GCC 12 takes pointers to locals handed
+ * to open_memstream for dangling ones once the function returns. */
+typedef struct memtext {
+    char *text;
+    size_t len;
+} memtext;
+
 static char *inspect_text(const char *path, sim_status *status, sim_error *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
+    memtext *mt = calloc(1, sizeof *mt);
+    assert_non_null(mt);
+    FILE *out = open_memstream(&mt->text, &mt->len);
     assert_non_null(out);
     *status = sim_h5_inspect(path, out, err);
     fclose(out);
+    char *text = mt->text;
+    free(mt);
     return text;
 }
 
@@ -433,6 +451,22 @@ static void test_roundtrip_out_of_order(void **state)
     assert_true(H5Fclose(file) >= 0);
 }
 
+static void test_slurm_job_ids(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "slurm.h5", path);
+    assert_int_equal(setenv("SLURM_JOB_ID", "4242", 1), 0);
+    unsetenv("SLURM_ARRAY_JOB_ID");
+    sim_h5_writer *w = create_or_fail(f, path, f->cat);
+    unsetenv("SLURM_JOB_ID");
+    close_ok(w, 0);
+    hid_t file = open_ro(path);
+    check_attr_text(file, "slurm_job_id", "4242");
+    assert_int_equal(H5Aexists(file, "slurm_array_job_id"), 0);
+    H5Fclose(file);
+}
+
 /* ---- failed runs and an interrupted close ---- */
 
 static void test_failed_run_and_interrupted_close(void **state)
@@ -478,6 +512,7 @@ static void test_failed_run_and_interrupted_close(void **state)
 
 static void killed_writer(const fixture *f, const char *path)
 {
+    default_signals();
     sim_error err;
     sim_h5_writer *w = sim_h5_create(path, f->cat, &f->runs, &f->prov, &err);
     if (w == NULL)
@@ -623,15 +658,6 @@ static int child_write_too_big(const fixture *f, const char *path)
         return 23;
     sim_catalog_free(cat);
     exit(0);
-}
-
-/* A child must not inherit cmocka's signal handlers: a crash there would resume the test
- * program inside the child instead of showing as a signal to the parent. */
-static void default_signals(void)
-{
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        signal(sigs[i], SIG_DFL);
 }
 
 static void run_in_child(const fixture *f, const char *name,
@@ -992,6 +1018,7 @@ int main(void)
     sim_h5_quiet();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_roundtrip_out_of_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slurm_job_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_run_and_interrupted_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_killed_writer_leaves_readable_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_io_errors, setup, teardown),
