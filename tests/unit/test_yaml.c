@@ -797,8 +797,9 @@ static int has_place(const char *s)
 
 static void check_corpus_file(const char *dir, const char *name)
 {
-    char path[1024], want[8][256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[4096], want[8][256];
+    int len = snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_true(len > 0 && (size_t)len < sizeof path);
     int n = read_expectations(path, want, 8);
     int placed = 0;
     print_message("corpus %s: %d expectation(s)\n", name, n);
