@@ -2,7 +2,7 @@
  * Statistical sanity of the ecosystem model's operations layer at fixed seeds: short runs
  * of the degenerate configurations of SPEC 9 through the production code, checked against
  * their closed forms with tolerances of several standard errors (the full verification
- * with replications and confidence intervals is sim/verify's). Deterministic: fixed seeds.
+ * with replications and confidence intervals is verify/'s). Deterministic: fixed seeds.
  */
 #include <math.h>
 #include <setjmp.h>
