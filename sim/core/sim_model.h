@@ -66,6 +66,22 @@ const double *sim_catalog_time(const sim_catalog *cat);
 /* Number of doubles one run stores for variable i (1, n_entity, n_time, n_time*n_entity). */
 size_t sim_catalog_var_size(const sim_catalog *cat, size_t i);
 
+/* ---- event tables ----
+ * Some outputs are events with a varying count per run (projects, contracts). A table has a
+ * dimension name ("project"), a long name and float64 columns; each run appends rows to its
+ * record. The writer stores a table as 1-D datasets along an unlimited dimension named after
+ * the table, one per column (named "<dim>_<column>"), plus "<dim>_run" holding the run index,
+ * appended in run order. Column shapes are ignored. */
+int sim_catalog_add_table(sim_catalog *cat, const char *dim, const char *long_name);
+/* Returns the column index within the table, or -1 (out of memory, name taken, bad name). */
+int sim_catalog_add_column(sim_catalog *cat, size_t table, const sim_var *column);
+size_t sim_catalog_table_count(const sim_catalog *cat);
+int sim_catalog_find_table(const sim_catalog *cat, const char *dim); /* -1 when absent */
+const char *sim_catalog_table_dim(const sim_catalog *cat, size_t table);
+const char *sim_catalog_table_long_name(const sim_catalog *cat, size_t table);
+size_t sim_catalog_table_ncols(const sim_catalog *cat, size_t table);
+const sim_var *sim_catalog_table_column(const sim_catalog *cat, size_t table, size_t col);
+
 /* ---- one run's results ---- */
 
 /* A record holds one run's values for every catalog variable, all initialised to NaN.
@@ -77,6 +93,12 @@ void sim_record_clear(sim_record *rec); /* all values back to NaN */
 double *sim_record_values(sim_record *rec, size_t var);
 const double *sim_record_cvalues(const sim_record *rec, size_t var);
 const sim_catalog *sim_record_catalog(const sim_record *rec);
+/* Append one row (ncols values) to a table; storage grows by doubling and is kept across
+ * sim_record_clear, which empties every table. SIM_NOMEM when it cannot grow. */
+sim_status sim_record_table_append(sim_record *rec, size_t table, const double *row);
+size_t sim_record_table_rows(const sim_record *rec, size_t table);
+/* rows x ncols values, row-major; NULL when the table is empty. */
+const double *sim_record_table_data(const sim_record *rec, size_t table);
 
 /* ---- the model interface ---- */
 

@@ -185,6 +185,32 @@ static void read_validation(sim_scenario *sc, sim_cfg_node *root)
                       MAX_REPLICATIONS);
 }
 
+/* Read everything from a loaded tree: model, settings, validation, model parameters, then
+ * unknown keys; on success emit the resolved YAML. */
+static sim_status read_scenario(sim_scenario *sc, const sim_overrides *ov, sim_error *err)
+{
+    sim_cfg_node *root = sim_cfg_root(sc->cfg);
+    if (ov != NULL && apply_overrides(sc->cfg, root, ov) != SIM_OK)
+        return sim_error_set(err, SIM_NOMEM, "out of memory");
+    sc->model = read_model(sc->cfg, root);
+    if (sc->model == NULL) {
+        sim_cfg_to_error(sc->cfg, err);
+        return err != NULL ? err->status : SIM_INVALID;
+    }
+    if (read_simulation(sc, root) != SIM_OK)
+        return sim_error_set(err, SIM_NOMEM, "out of memory");
+    read_validation(sc, root);
+    sc->params = sc->model->params_load(sc->cfg, root, &sc->settings);
+    if (sc->params == NULL)
+        return sim_error_set(err, SIM_NOMEM, "out of memory reading %s", sc->path);
+    sim_cfg_check_unknown(sc->cfg);
+    if (sim_cfg_error_count(sc->cfg) > 0)
+        return sim_cfg_to_error(sc->cfg, err);
+    if (sim_yaml_emit(root, &sc->resolved_yaml) != SIM_OK)
+        return sim_error_set(err, SIM_NOMEM, "out of memory writing the resolved scenario");
+    return SIM_OK;
+}
+
 sim_status sim_scenario_open(const char *path, const sim_overrides *ov, sim_scenario **out,
                              sim_error *err)
 {
@@ -199,34 +225,33 @@ sim_status sim_scenario_open(const char *path, const sim_overrides *ov, sim_scen
         return sim_error_set(err, SIM_NOMEM, "out of memory opening %s", path);
 
     sim_status st = sim_yaml_load(sc->cfg, path, err);
-    sim_cfg_node *root = sim_cfg_root(sc->cfg);
-    if (st == SIM_NOINPUT || st == SIM_NOMEM || root == NULL) {
-        if (st == SIM_OK || st == SIM_INVALID)
-            return sim_cfg_to_error(sc->cfg, err) == SIM_OK
-                       ? sim_error_set(err, SIM_INVALID, "%s: no scenario in file", path)
-                       : SIM_INVALID;
+    if (st == SIM_NOINPUT || st == SIM_NOMEM)
         return st;
+    if (sim_cfg_root(sc->cfg) == NULL) {
+        if (sim_cfg_to_error(sc->cfg, err) == SIM_OK)
+            return sim_error_set(err, SIM_INVALID, "%s: no scenario in file", path);
+        return SIM_INVALID;
     }
-    if (ov != NULL && apply_overrides(sc->cfg, root, ov) != SIM_OK)
-        return sim_error_set(err, SIM_NOMEM, "out of memory");
+    return read_scenario(sc, ov, err);
+}
 
-    sc->model = read_model(sc->cfg, root);
-    if (sc->model == NULL) {
-        sim_cfg_to_error(sc->cfg, err);
-        return err != NULL ? err->status : SIM_INVALID;
+sim_status sim_scenario_open_cfg(sim_cfg *cfg, const char *label, const sim_overrides *ov,
+                                 sim_scenario **out, sim_error *err)
+{
+    *out = NULL;
+    sim_scenario *sc = calloc(1, sizeof *sc);
+    if (sc == NULL) {
+        sim_cfg_free(cfg);
+        return sim_error_set(err, SIM_NOMEM, "out of memory opening %s", label);
     }
-    if (read_simulation(sc, root) != SIM_OK)
-        return sim_error_set(err, SIM_NOMEM, "out of memory");
-    read_validation(sc, root);
-    sc->params = sc->model->params_load(sc->cfg, root, &sc->settings);
-    if (sc->params == NULL)
-        return sim_error_set(err, SIM_NOMEM, "out of memory reading %s", path);
-    sim_cfg_check_unknown(sc->cfg);
-    if (sim_cfg_error_count(sc->cfg) > 0)
-        return sim_cfg_to_error(sc->cfg, err);
-    if (sim_yaml_emit(root, &sc->resolved_yaml) != SIM_OK)
-        return sim_error_set(err, SIM_NOMEM, "out of memory writing the resolved scenario");
-    return SIM_OK;
+    *out = sc;
+    sc->cfg = cfg;
+    sc->path = strdup(label);
+    if (sc->path == NULL)
+        return sim_error_set(err, SIM_NOMEM, "out of memory opening %s", label);
+    if (sim_cfg_root(cfg) == NULL)
+        return sim_error_set(err, SIM_INVALID, "%s: no scenario", label);
+    return read_scenario(sc, ov, err);
 }
 
 void sim_scenario_free(sim_scenario *sc)

@@ -51,6 +51,10 @@ typedef struct sim_scenario {
  * (sim_scenario_diag_count/text) before freeing it. */
 sim_status sim_scenario_open(const char *path, const sim_overrides *ov, sim_scenario **out,
                              sim_error *err);
+/* Same, from a tree already loaded (for example a sweep's design point). Takes ownership of
+ * cfg, whose root must be set; label names the scenario in messages and provenance. */
+sim_status sim_scenario_open_cfg(sim_cfg *cfg, const char *label, const sim_overrides *ov,
+                                 sim_scenario **out, sim_error *err);
 void sim_scenario_free(sim_scenario *sc);
 
 size_t sim_scenario_diag_count(const sim_scenario *sc);
