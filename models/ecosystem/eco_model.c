@@ -395,7 +395,7 @@ static sim_status handle(void *state, sim_engine *eng, const sim_event *ev, sim_
 {
     eco_run *run = state;
     (void)eng;
-    if (ev->kind >= ECO_EV_COUNT)
+    if (ev->kind >= ECO_EV_COUNT || handlers[ev->kind] == NULL)
         return sim_error_set(err, SIM_INTERNAL, "ecosystem: unknown event kind %u",
                              (unsigned)ev->kind);
     return handlers[ev->kind](run, ev, err);

@@ -44,16 +44,32 @@ typedef enum eco_event_kind {
     ECO_EV_MAINT_COMPLETE,
     ECO_EV_SAMPLE,
     ECO_EV_WARMUP_END,
+    /* behaviour layer (SPEC 3.1 rows 6-12); each file adds its handler to the dispatch
+     * table in eco_model.c */
+    ECO_EV_CONTRACT_BILLING,
+    ECO_EV_CONTRACT_END,
+    ECO_EV_PROJECT_COMPLETE,
+    ECO_EV_OPP_ARRIVAL,
+    ECO_EV_OPP_RETRY,
+    ECO_EV_COLEARN,
+    ECO_EV_SHARING_REVIEW,
     ECO_EV_COUNT
 } eco_event_kind;
 
-#define ECO_PRIO_MAINT_COMPLETE 1u
-#define ECO_PRIO_JOB_COMPLETE   2u
-#define ECO_PRIO_FAILURE        3u
-#define ECO_PRIO_PM_DUE         3u
-#define ECO_PRIO_ORDER_ARRIVAL  4u
-#define ECO_PRIO_SAMPLE         12u
-#define ECO_PRIO_WARMUP_END     13u
+#define ECO_PRIO_MAINT_COMPLETE   1u
+#define ECO_PRIO_JOB_COMPLETE     2u
+#define ECO_PRIO_FAILURE          3u
+#define ECO_PRIO_PM_DUE           3u
+#define ECO_PRIO_ORDER_ARRIVAL    4u
+#define ECO_PRIO_CONTRACT_BILLING 5u
+#define ECO_PRIO_CONTRACT_END     6u
+#define ECO_PRIO_PROJECT_COMPLETE 7u
+#define ECO_PRIO_OPP_ARRIVAL      8u
+#define ECO_PRIO_OPP_RETRY        9u
+#define ECO_PRIO_COLEARN          10u
+#define ECO_PRIO_SHARING_REVIEW   11u
+#define ECO_PRIO_SAMPLE           12u
+#define ECO_PRIO_WARMUP_END       13u
 
 /* Timers of asset a are ECO_TIMERS_PER_ASSET * a + one of these. */
 enum { ECO_TIMER_JOB, ECO_TIMER_FAILURE, ECO_TIMER_PM, ECO_TIMERS_PER_ASSET };

@@ -147,6 +147,14 @@ typedef struct sim_model_type {
     /* Write results after the engine is done (clock at horizon). */
     sim_status (*collect)(void *run, sim_engine *eng, sim_record *rec, sim_error *err);
     void (*run_free)(void *run);
+
+    /* Optional (may be NULL): fill the variables that compare the variants of one design
+     * point and replication, e.g. inter-organizational value = value(ecosystem) -
+     * value(autarky) with common random numbers. recs[k] is the collected record of variant
+     * index variants[k], k < n; the runner calls this once all n are collected and before
+     * any of them is handed to a sink. */
+    sim_status (*pair)(const void *params, const int *variants, sim_record *const *recs, size_t n,
+                       sim_error *err);
 } sim_model_type;
 
 #endif

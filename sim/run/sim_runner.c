@@ -57,37 +57,95 @@ sim_status sim_runner_run_one(const sim_scenario *sc, const sim_catalog *cat, si
     return st;
 }
 
+/* Run the variants of replication rep into recs[0..nv), then let the model pair them.
+ * ok[k] says whether slot k succeeded; why[k] holds the failure. */
+static sim_status run_replication(const sim_scenario *sc, const sim_catalog *cat, size_t rep,
+                                  sim_record **recs, int *ok, sim_error *why,
+                                  sim_runner_stats *stats, sim_error *err)
+{
+    size_t nv = sc->n_variants;
+    int all_ok = 1;
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t events = 0;
+        sim_error_clear(&why[k]);
+        sim_status rs = sim_runner_run_one(sc, cat, rep * nv + k, recs[k], &events, &why[k]);
+        stats->events += events;
+        if (rs == SIM_NOMEM) {
+            if (err != NULL)
+                *err = why[k];
+            return rs;
+        }
+        ok[k] = rs == SIM_OK;
+        all_ok = all_ok && ok[k];
+    }
+    /* Pairing needs every variant; when one failed the others are written unpaired. */
+    if (all_ok && sc->model->pair != NULL) {
+        sim_error perr;
+        sim_error_clear(&perr);
+        if (sc->model->pair(sc->params, sc->variants, recs, nv, &perr) != SIM_OK) {
+            for (size_t k = 0; k < nv; k++) {
+                ok[k] = 0;
+                why[k] = perr;
+            }
+        }
+    }
+    return SIM_OK;
+}
+
+static sim_status deliver(const sim_scenario *sc, sim_sink *sink, size_t rep, sim_record **recs,
+                          const int *ok, const sim_error *why, sim_runner_stats *stats,
+                          sim_error *err)
+{
+    size_t nv = sc->n_variants;
+    for (size_t k = 0; k < nv; k++) {
+        size_t run = rep * nv + k;
+        sim_run_id id = sim_runner_run_id(sc, run);
+        sim_status st;
+        if (ok[k]) {
+            st = sink->put(sink->ctx, run, &id, recs[k], err);
+            stats->runs_done++;
+        } else if (sink->fail != NULL) {
+            /* A failed run (numerical trouble, say) is recorded and the others go on. */
+            stats->runs_failed++;
+            st = sink->fail(sink->ctx, run, &id, &why[k], err);
+        } else {
+            if (err != NULL)
+                *err = why[k];
+            st = why[k].status != SIM_OK ? why[k].status : SIM_INTERNAL;
+        }
+        if (st != SIM_OK)
+            return st;
+    }
+    return SIM_OK;
+}
+
 sim_status sim_runner_run_all(const sim_scenario *sc, const sim_catalog *cat, sim_sink *sink,
                               sim_runner_stats *stats, sim_error *err)
 {
     sim_runner_stats local = {0};
     double t0 = wall_now();
-    sim_record *rec = sim_record_alloc(cat);
-    if (rec == NULL)
-        return sim_error_set(err, SIM_NOMEM, "out of memory allocating a run record");
-    sim_status st = SIM_OK;
-    size_t n = sim_scenario_n_runs(sc);
-    for (size_t run = 0; run < n && st == SIM_OK; run++) {
-        uint64_t events = 0;
-        sim_error why;
-        sim_error_clear(&why);
-        sim_run_id id = sim_runner_run_id(sc, run);
-        sim_status rs = sim_runner_run_one(sc, cat, run, rec, &events, &why);
-        local.events += events;
-        if (rs == SIM_OK) {
-            st = sink->put(sink->ctx, run, &id, rec, err);
-            local.runs_done++;
-        } else if (rs != SIM_NOMEM && sink->fail != NULL) {
-            /* A failed run (numerical trouble, say) is recorded and the others go on. */
-            local.runs_failed++;
-            st = sink->fail(sink->ctx, run, &id, &why, err);
-        } else {
-            if (err != NULL)
-                *err = why;
-            st = rs;
-        }
+    size_t nv = sc->n_variants;
+    sim_record **recs = calloc(nv, sizeof *recs);
+    int *ok = calloc(nv, sizeof *ok);
+    sim_error *why = calloc(nv, sizeof *why);
+    sim_status st = recs != NULL && ok != NULL && why != NULL ? SIM_OK : SIM_NOMEM;
+    for (size_t k = 0; k < nv && st == SIM_OK; k++) {
+        recs[k] = sim_record_alloc(cat);
+        if (recs[k] == NULL)
+            st = SIM_NOMEM;
     }
-    sim_record_free(rec);
+    if (st != SIM_OK)
+        sim_error_set(err, SIM_NOMEM, "out of memory allocating run records");
+    for (size_t rep = 0; rep < sc->replications && st == SIM_OK; rep++) {
+        st = run_replication(sc, cat, rep, recs, ok, why, &local, err);
+        if (st == SIM_OK)
+            st = deliver(sc, sink, rep, recs, ok, why, &local, err);
+    }
+    for (size_t k = 0; recs != NULL && k < nv; k++)
+        sim_record_free(recs[k]);
+    free(recs);
+    free(ok);
+    free(why);
     local.wall_s = wall_now() - t0;
     if (stats != NULL)
         *stats = local;

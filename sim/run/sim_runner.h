@@ -4,8 +4,9 @@
  *
  * Run i is replication i / n_variants, variant slot i % n_variants. Every run of a
  * replication draws the same keyed streams whatever its variant (common random numbers).
- * The record passed to the sink is valid only during the call. The runner allocates one
- * engine and record per run slot and never shares them between runs in flight.
+ * The variants of one replication run back to back and, when the model pairs variants
+ * (sim_model_type.pair, e.g. inter-organizational value), are paired before any of them
+ * reaches the sink. The record passed to the sink is valid only during the call.
  */
 #ifndef SIM_RUNNER_H
 #define SIM_RUNNER_H
