@@ -3,14 +3,17 @@
 #include <string.h>
 
 #include "eco_model.h"
+#include "phold_model.h"
 
 static const sim_model_type *const models[] = {
     &eco_model_type,
+    &phold_model_type,
     NULL,
 };
 
 static const char *const names[] = {
     "ecosystem",
+    "phold",
     NULL,
 };
 

@@ -28,6 +28,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build_pkgs=(build-essential cmake pkg-config libgsl-dev libyaml-dev libhdf5-dev hdf5-tools)
 test_pkgs=(libcmocka-dev netcdf-bin clang-format python3 python3-xarray python3-h5netcdf
     python3-netcdf4 python3-h5py python3-numpy)
+# Reliability tests: libFuzzer runs (clang with its runtime), peak memory (GNU time), memcheck.
+test_pkgs+=(clang libclang-rt-14-dev time valgrind)
 
 need=("${build_pkgs[@]}")
 [ "$mode" = test ] && need+=("${test_pkgs[@]}")

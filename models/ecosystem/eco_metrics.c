@@ -13,6 +13,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "eco_behaviour.h"
+#include "eco_business.h"
 #include "eco_run.h"
 
 #define ECO_HOURS_PER_YEAR  8760.0
@@ -221,6 +223,8 @@ sim_status eco_on_sample(eco_run *run, const sim_event *ev, sim_error *err)
         *sample_slot(run, ECO_TS_SIGMA, k, i) =
             sigma_reported(run, i) ? eco_company_sigma(run, i) : NAN;
     }
+    eco_behaviour_sample(run, k);
+    eco_network_sample(run, k);
     if (k + 1 >= run->n_time)
         return SIM_OK;
     return sim_engine_schedule(run->eng, eco_sample_time(&run->settings, k + 1), ECO_PRIO_SAMPLE,
@@ -232,12 +236,14 @@ sim_status eco_on_warmup_end(eco_run *run, const sim_event *ev, sim_error *err)
     double t = sim_engine_now(run->eng);
     (void)ev;
     (void)err;
+    eco_business_warmup(run); /* first: it reads the down areas before they restart */
     for (uint32_t i = 0; i < run->n_companies; i++) {
         eco_company *c = &run->co[i];
         stats_restart(&c->st, t);
         for (int k = 0; k < ECO_LEDGER_COUNT; k++)
             c->ledger[k][ECO_INTRA] = c->ledger[k][ECO_INTER] = 0.0;
     }
+    eco_behaviour_warmup(run);
     run->warmup_done = 1;
     return SIM_OK;
 }
@@ -267,8 +273,11 @@ sim_catalog *eco_describe(const void *params, const sim_settings *settings)
             t[k] = eco_sample_time(settings, k);
         sim_catalog_set_time(cat, t);
         ok = add_vars(cat, entity_vars, EV_COUNT) == 0 && add_vars(cat, run_vars, RV_COUNT) == 0 &&
-             add_vars(cat, time_entity_vars, TV_COUNT) == 0;
+             add_vars(cat, time_entity_vars, TV_COUNT) == 0 && eco_behaviour_describe(cat) == 0;
     }
+    ok = ok && eco_population_describe(cat) == 0 && eco_pair_describe(cat) == 0 &&
+         eco_network_describe(cat) == 0;
+    ok = ok && eco_business_describe(cat) == 0;
     free(t);
     if (!ok) {
         sim_catalog_free(cat);
@@ -440,6 +449,9 @@ sim_status eco_collect(void *state, sim_engine *eng, sim_record *rec, sim_error 
     m[RV_EVENTS] = (double)sim_engine_events_handled(eng);
     write_run(rec, m);
     write_time_entity(run, rec);
+    eco_behaviour_collect(run, rec);
+    eco_population_collect(run, rec);
+    eco_network_collect(run, rec);
     free(util);
-    return SIM_OK;
+    return eco_business_collect(run, rec, err);
 }

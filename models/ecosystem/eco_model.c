@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eco_behaviour.h"
+#include "eco_business.h"
 #include "eco_params.h"
 #include "eco_run.h"
 #include "sim_rng.h"
@@ -259,6 +261,10 @@ static void run_free(void *state)
     free(run->rng);
     free(run->rng_mem);
     free(run->samples);
+    eco_behaviour_free(run);
+    eco_business_free(run);
+    eco_network_free(run);
+    free(run->generated);
     free(run);
 }
 
@@ -279,7 +285,6 @@ static sim_status company_storage(eco_company *c)
 
 static sim_status companies_alloc(eco_run *run)
 {
-    const eco_params *par = run->par;
     run->co = calloc(run->n_companies ? run->n_companies : 1, sizeof *run->co);
     run->as = calloc(run->n_assets ? run->n_assets : 1, sizeof *run->as);
     if (run->co == NULL || run->as == NULL)
@@ -287,7 +292,7 @@ static sim_status companies_alloc(eco_run *run)
     uint32_t first = 0;
     for (size_t i = 0; i < run->n_companies; i++) {
         eco_company *c = &run->co[i];
-        c->par = &par->companies[i];
+        c->par = eco_run_company_params(run, i);
         c->first_asset = first;
         c->n_assets = (uint32_t)c->par->n_assets;
         first += c->n_assets;
@@ -331,6 +336,12 @@ static sim_status build_storage(eco_run *run, sim_error *err)
         s = streams_alloc(run);
     if (s == SIM_OK)
         s = samples_alloc(run);
+    if (s == SIM_OK)
+        s = eco_behaviour_alloc(run);
+    if (s == SIM_OK)
+        s = eco_network_alloc(run);
+    if (s == SIM_OK)
+        s = eco_business_alloc(run);
     if (s != SIM_OK)
         return sim_error_set(err, s, "ecosystem: cannot allocate the run state");
     return SIM_OK;
@@ -355,15 +366,22 @@ static void *run_alloc(const void *params, const sim_settings *settings, const s
     run->n_time = eco_n_samples(settings);
     sim_status s = check_catalog(run, cat, err);
     if (s == SIM_OK)
+        s = eco_population_realize(run, err);
+    if (s == SIM_OK)
         s = build_storage(run, err);
     if (s == SIM_OK) {
         eco_ops_init(run);
+        eco_behaviour_init(run);
         s = eco_metrics_init(run, err);
     }
     if (s == SIM_OK)
         s = eco_ops_start(run, err);
     if (s == SIM_OK)
         s = eco_metrics_start(run, err);
+    if (s == SIM_OK)
+        s = eco_behaviour_start(run, err);
+    if (s == SIM_OK)
+        s = eco_business_start(run, err);
     if (s != SIM_OK) {
         run_free(run);
         return NULL;
@@ -389,6 +407,13 @@ static const eco_handler handlers[ECO_EV_COUNT] = {
     [ECO_EV_MAINT_COMPLETE] = eco_on_maint_complete,
     [ECO_EV_SAMPLE] = eco_on_sample,
     [ECO_EV_WARMUP_END] = eco_on_warmup_end,
+    [ECO_EV_COLEARN] = eco_on_colearn,
+    [ECO_EV_SHARING_REVIEW] = eco_on_sharing_review,
+    [ECO_EV_CONTRACT_BILLING] = eco_on_contract_billing,
+    [ECO_EV_CONTRACT_END] = eco_on_contract_end,
+    [ECO_EV_PROJECT_COMPLETE] = eco_on_project_complete,
+    [ECO_EV_OPP_ARRIVAL] = eco_on_opp_arrival,
+    [ECO_EV_OPP_RETRY] = eco_on_opp_retry,
 };
 
 static sim_status handle(void *state, sim_engine *eng, const sim_event *ev, sim_error *err)
@@ -427,4 +452,5 @@ const sim_model_type eco_model_type = {
     .handle = handle,
     .collect = eco_collect,
     .run_free = run_free,
+    .pair = eco_pair,
 };

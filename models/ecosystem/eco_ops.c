@@ -17,6 +17,8 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "eco_behaviour.h"
+#include "eco_business.h"
 #include "eco_run.h"
 #include "sim_dist.h"
 #include "sim_rng.h"
@@ -180,14 +182,14 @@ double eco_sigma_curve(const eco_prediction *p, double d_eff, double k_an)
     return s < p->sigma_max ? s : p->sigma_max;
 }
 
-/* Accessible data is the company's own records only in this version (no pool, no PdM
- * contracts yet). */
+/* Accessible data D_eff (own, fleet and pool records) and analytics knowledge come from the
+ * sharing side (eco_behaviour.h); the cache is refreshed when marked dirty. */
 double eco_company_sigma(eco_run *run, uint32_t p)
 {
     eco_company *c = &run->co[p];
     if (c->sigma_dirty) {
-        c->sigma =
-            eco_sigma_curve(&run->par->prediction, c->records, c->par->knowledge[ECO_K_ANALYTICS]);
+        c->sigma = eco_sigma_curve(&run->par->prediction, eco_deff(run, p),
+                                   eco_knowledge(run, p, ECO_K_ANALYTICS));
         c->sigma_dirty = 0;
     }
     return c->sigma;
@@ -204,9 +206,10 @@ static double pm_threshold(eco_run *run, uint32_t a)
     const eco_asset *as = &run->as[a];
     if (!run->mech.failures)
         return INFINITY;
-    if (as->twin_level == 2 && eco_company_twin_trusted(run, as->owner)) {
+    uint32_t src = eco_sigma_source(run, as->owner); /* the PdM provider, if any */
+    if (as->twin_level == 2 && eco_company_twin_trusted(run, src)) {
         const eco_maintenance *m = &run->par->maintenance;
-        double s = eco_company_sigma(run, as->owner);
+        double s = eco_company_sigma(run, src);
         if (m->pm_policy == ECO_PM_RISK_QUANTILE)
             return as->life * exp(s * (as->z - run->par->z_q));
         return m->pm_fixed_fraction * as->life * exp(s * as->z);
@@ -251,20 +254,20 @@ static sim_status arm_failure_timer(eco_run *run, uint32_t a, sim_error *err)
                ECO_EV_FAILURE, err);
 }
 
-/* Sigma of company p changed: under the calendar clock the PM instants of its up twin assets
- * move. A PM timer may fire early (PM_DUE then re-checks and re-arms), never late, so only
- * assets whose PM instant moved earlier are re-armed; the others keep their timer. Only the
- * company's own level-2 assets depend on its sigma, so the cost is their number, paid at
- * record changes only, and few new events enter the event list; down assets are re-armed at
- * renewal. */
-static sim_status rearm_twin_pm(eco_run *run, uint32_t p, sim_error *err)
+/* The sigma driving company p's twins changed: under the calendar clock the PM instants of
+ * its up twin assets move. A PM timer may fire early (PM_DUE then re-checks and re-arms),
+ * never late, so only assets whose PM instant moved earlier are re-armed; the others keep
+ * their timer. The cost is the company's asset count, paid at sigma changes only, and few new
+ * events enter the event list; down assets are re-armed at renewal. Twin adoption upgrades
+ * any asset, so level-2 assets are found by their level. */
+sim_status eco_rearm_twins(eco_run *run, uint32_t p, sim_error *err)
 {
     const eco_company *c = &run->co[p];
-    if (!calendar(run) || !run->mech.failures || !run->mech.twins)
+    if (!calendar(run) || !run->mech.failures || !run->mech.twins || c->n_twin == 0)
         return SIM_OK;
-    for (uint32_t a = c->first_asset; a < c->first_asset + c->n_twin; a++) {
+    for (uint32_t a = c->first_asset; a < c->first_asset + c->n_assets; a++) {
         int s = run->as[a].state;
-        if (s != ECO_ASSET_IDLE && s != ECO_ASSET_BUSY)
+        if (run->as[a].twin_level != 2 || (s != ECO_ASSET_IDLE && s != ECO_ASSET_BUSY))
             continue;
         double t = pm_instant(run, a);
         if (!(t < sim_engine_timer_time(run->eng, timer_of(a, ECO_TIMER_PM))))
@@ -276,13 +279,12 @@ static sim_status rearm_twin_pm(eco_run *run, uint32_t p, sim_error *err)
     return SIM_OK;
 }
 
-static sim_status records_add(eco_run *run, uint32_t p, double weight, sim_error *err)
+/* Recompute sigma_p; when it changed, update its statistics and re-arm the PM timers of the
+ * twins it drives: p's own (unless a PdM provider drives them) and its PdM clients'. */
+sim_status eco_sigma_update(eco_run *run, uint32_t p, sim_error *err)
 {
     eco_company *c = &run->co[p];
-    if (weight == 0.0)
-        return SIM_OK;
-    double before = c->sigma;
-    c->records += weight;
+    double before = c->st.sigma.value; /* the value last reported, even if read since */
     c->sigma_dirty = 1;
     double after = eco_company_sigma(run, p);
     if (after == before)
@@ -290,7 +292,25 @@ static sim_status records_add(eco_run *run, uint32_t p, double weight, sim_error
     double t = now(run);
     sim_tw_set(&c->st.sigma, t, after);
     sim_tw_set(&c->st.trusted, t, eco_company_twin_trusted(run, p) ? 1.0 : 0.0);
-    return rearm_twin_pm(run, p, err);
+    sim_status s = c->pdm_provider == ECO_NONE ? eco_rearm_twins(run, p, err) : SIM_OK;
+    for (uint32_t k = c->pdm_first_client; k != ECO_NONE && s == SIM_OK;
+         k = run->co[k].pdm_next_client)
+        s = eco_rearm_twins(run, k, err);
+    return s;
+}
+
+/* Records go through the sharing side (pool, fleet and internal learning); then the sigma of
+ * the owner and of its PdM provider are refreshed. */
+static sim_status records_add(eco_run *run, uint32_t p, double weight, sim_error *err)
+{
+    if (weight == 0.0)
+        return SIM_OK;
+    eco_add_records(run, p, weight);
+    sim_status s = eco_sigma_update(run, p, err);
+    uint32_t provider = run->co[p].pdm_provider;
+    if (s == SIM_OK && provider != ECO_NONE)
+        s = eco_sigma_update(run, provider, err);
+    return s;
 }
 
 /* ---- lives ---- */
@@ -376,6 +396,8 @@ static void finish_order(eco_run *run, uint32_t o)
     eco_book(run, ord->origin, ECO_LEDGER_ORDER_MARGIN, ECO_INTRA,
              cp->order_margin_eur - cp->tardiness_penalty_eur_per_h * tardiness);
     sim_tw_add(&org->st.in_system, t, -1.0);
+    if (ord->processor != ord->origin)
+        eco_overflow_complete(run, o); /* fees and delivery trust (SPEC 7.3) */
     eco_order_release(run, o);
 }
 
@@ -393,6 +415,8 @@ static sim_status crew_start(eco_run *run, uint32_t a, sim_error *err)
     sim_tw_add(&p->st.crews_busy, t, 1.0);
     if (corrective) {
         d = sim_dist_draw(&p->par->crew_response, r);
+        /* response time for a maintenance contract's SLA: waiting for a crew plus travel */
+        eco_contract_note_response(run, as->owner, as->crew_owner, t - as->down_since + d);
         d += sim_dist_draw(&p->par->repair_time, r); /* drawn second: keep the order */
     } else {
         d = sim_dist_draw(&p->par->pm_time, r);
@@ -411,7 +435,7 @@ static sim_status request_maintenance(eco_run *run, uint32_t a, eco_maint_kind k
     asset_set_state(run, a,
                     kind == ECO_MAINT_CORR ? ECO_ASSET_DOWN_WAIT_CORR : ECO_ASSET_DOWN_WAIT_PM);
     as->down_since = now(run);
-    as->crew_owner = as->owner; /* maintenance contracts come with a later layer */
+    as->crew_owner = eco_maint_provider(run, as->owner); /* a maintenance contract's provider */
     eco_company *p = &run->co[as->crew_owner];
     if (p->n_crews < 0 || p->crews_busy < p->n_crews)
         return crew_start(run, a, err);
@@ -429,13 +453,15 @@ static sim_status crew_next(eco_run *run, eco_company *p, sim_error *err)
 }
 
 /* The asset has no job and is up or coming up: PM if due, else the head of the owner's
- * queue, else idle (SPEC 7.3 step 3; pull overflow comes with a later layer). */
+ * queue, else an order pulled from a partner's queue, else idle (SPEC 7.3 step 3). */
 static sim_status asset_free(eco_run *run, uint32_t a, sim_error *err)
 {
     eco_asset *as = &run->as[a];
     if (as->pm_pending || pm_due(run, a))
         return request_maintenance(run, a, ECO_MAINT_PM, err);
     uint32_t o = dequeue(run, &run->co[as->owner]);
+    if (o == ECO_NONE)
+        o = eco_overflow_pull(run, as->owner);
     if (o != ECO_NONE)
         return start_job(run, a, o, err);
     asset_make_idle(run, a);
@@ -456,6 +482,16 @@ static sim_status take_asset(eco_run *run, eco_company *c, uint32_t *out, sim_er
         if (s != SIM_OK)
             return s;
     }
+}
+
+sim_status eco_ops_take_asset(eco_run *run, uint32_t i, uint32_t *asset, sim_error *err)
+{
+    return take_asset(run, &run->co[i], asset, err);
+}
+
+uint32_t eco_ops_dequeue(eco_run *run, uint32_t i)
+{
+    return dequeue(run, &run->co[i]);
 }
 
 static void book_downtime(eco_run *run, uint32_t a, int corrective)
@@ -506,6 +542,8 @@ sim_status eco_on_order_arrival(eco_run *run, const sim_event *ev, sim_error *er
     uint32_t a = ECO_NONE;
     if (s == SIM_OK)
         s = take_asset(run, c, &a, err);
+    if (s == SIM_OK && a == ECO_NONE)
+        s = eco_overflow_push(run, ev->a, &a, err); /* a partner's asset (SPEC 7.2 step 4) */
     if (s != SIM_OK)
         return s;
     c->st.arrivals++;

@@ -302,9 +302,10 @@ static void read_prediction(loader *ld, sim_cfg_node *root, eco_prediction *pr)
 typedef struct company_reader {
     loader *ld;
     sim_cfg_node *map;
-    char path[32]; /* "companies[3]" */
+    char path[64]; /* "companies[3]", "population.role_templates.utilizer" */
     const eco_company_params *tmpl;
     eco_company_params *co;
+    int drawn_attributes; /* a population's role template: the five attributes are drawn */
 } company_reader;
 
 static int read_int(company_reader *r, const char *key, int def, long long lo, long long hi)
@@ -448,12 +449,16 @@ static void read_attributes(company_reader *r)
 {
     const eco_company_params *t = r->tmpl;
     eco_company_params *co = r->co;
-    co->sharing_willingness = read_num(r, "sharing_willingness", t->sharing_willingness, R_UNIT);
-    co->goal_orientation = read_num(r, "goal_orientation", t->goal_orientation, R_UNIT);
-    co->technical_receptivity =
-        read_num(r, "technical_receptivity", t->technical_receptivity, R_UNIT);
-    co->customer_centricity = read_num(r, "customer_centricity", t->customer_centricity, R_UNIT);
-    co->trust_propensity = read_num(r, "trust_propensity", t->trust_propensity, R_UNIT);
+    if (!r->drawn_attributes) {
+        co->sharing_willingness =
+            read_num(r, "sharing_willingness", t->sharing_willingness, R_UNIT);
+        co->goal_orientation = read_num(r, "goal_orientation", t->goal_orientation, R_UNIT);
+        co->technical_receptivity =
+            read_num(r, "technical_receptivity", t->technical_receptivity, R_UNIT);
+        co->customer_centricity =
+            read_num(r, "customer_centricity", t->customer_centricity, R_UNIT);
+        co->trust_propensity = read_num(r, "trust_propensity", t->trust_propensity, R_UNIT);
+    }
     co->initial_records = read_num(r, "initial_records", t->initial_records, R_NONNEG);
     co->initial_share_level = read_num(r, "initial_share_level", t->initial_share_level, R_UNIT);
 }
@@ -558,8 +563,8 @@ static void check_company(company_reader *r, const eco_mechanisms *mech)
     if (mech->failures && co->n_assets >= 1 && co->n_crews == 0) {
         snprintf(msg, sizeof msg,
                  "%d assets fail (mechanisms.failures is on) but n_crews is 0; set n_crews >= 1 "
-                 "(or -1 for unlimited) or switch failures off (maintenance contracts with a "
-                 "service company come in a later version)",
+                 "(or -1 for unlimited) or switch failures off (a maintenance contract does not "
+                 "replace own crews: it may end unrenewed, and autarky uses own crews)",
                  co->n_assets);
         rule_error(r, "n_crews", "n_assets", msg);
     }
@@ -571,6 +576,19 @@ static void derive_load(eco_company_params *co)
         return;
     co->offered_load = co->arrival_rate_per_h * co->service_time.mean / co->n_assets;
     co->unstable = co->queue_capacity < 0 && co->offered_load >= ECO_UNSTABLE_LOAD;
+}
+
+/* Every key of a company but name and role, then the rules between them. */
+static void read_company_keys(company_reader *r, const eco_mechanisms *mech)
+{
+    read_counts(r);
+    read_orders(r);
+    read_assets(r);
+    read_attributes(r);
+    read_knowledge(r);
+    read_goal_vector(r);
+    check_company(r, mech);
+    derive_load(r->co);
 }
 
 static void read_company(loader *ld, sim_cfg_node *item, size_t i, const eco_mechanisms *mech,
@@ -592,14 +610,20 @@ static void read_company(loader *ld, sim_cfg_node *item, size_t i, const eco_mec
     *co = tmpl;
     r.tmpl = &tmpl;
     read_name(&r);
-    read_counts(&r);
-    read_orders(&r);
-    read_assets(&r);
-    read_attributes(&r);
-    read_knowledge(&r);
-    read_goal_vector(&r);
-    check_company(&r, mech);
-    derive_load(co);
+    read_company_keys(&r, mech);
+}
+
+int eco_params_read_company_keys(sim_cfg *cfg, sim_cfg_node *map, const char *path,
+                                 const eco_company_params *tmpl, const eco_mechanisms *mech,
+                                 int drawn_attributes, eco_company_params *co)
+{
+    loader ld = {.cfg = cfg, .horizon_h = NO_HORIZON};
+    company_reader r = {.ld = &ld, .map = map, .tmpl = tmpl, .co = co};
+    r.drawn_attributes = drawn_attributes;
+    snprintf(r.path, sizeof r.path, "%s", path);
+    *co = *tmpl;
+    read_company_keys(&r, mech);
+    return !ld.oom;
 }
 
 /* ---- the company list ---- */
@@ -628,8 +652,17 @@ static void check_totals(loader *ld, sim_cfg_node *list, eco_params *p)
 {
     size_t total = 0;
     for (size_t i = 0; i < p->n_companies; i++) {
-        total += (size_t)p->companies[i].n_assets;
-        p->n_unstable += (size_t)p->companies[i].unstable;
+        const eco_company_params *co = &p->companies[i];
+        total += (size_t)co->n_assets;
+        p->n_unstable += (size_t)co->unstable;
+        /* SPEC 5.8: an infinite buffer near saturation never reaches steady state within a
+         * run; failures make the effective load higher still. */
+        if (co->unstable)
+            sim_cfg_warning(ld->cfg, sim_cfg_at(list, i),
+                            "companies[%zu] (%s): offered load %.3f >= %.2f with an unlimited "
+                            "queue; the queue may not reach steady state (failures raise the "
+                            "load further)",
+                            i, co->name, co->offered_load, ECO_UNSTABLE_LOAD);
     }
     p->n_assets_total = total;
     if (total > ECO_MAX_ASSETS_TOTAL)
@@ -644,7 +677,7 @@ static sim_cfg_node *company_list(loader *ld, sim_cfg_node *root)
     sim_cfg_node *given = sim_cfg_get(cfg, root, "companies");
     if (given == NULL || sim_cfg_node_kind(given) == SIM_CFG_NULL) {
         sim_cfg_error(cfg, given != NULL ? given : root,
-                      "companies: at least one company is required");
+                      "companies: at least one company is required (or a population:)");
         return NULL;
     }
     sim_cfg_node *list = sim_cfg_list(cfg, root, "companies");
@@ -680,6 +713,14 @@ static int read_companies(loader *ld, sim_cfg_node *root, eco_params *p)
     return 1;
 }
 
+/* `companies:` or `population:` (eco_population.c): exactly one of them. */
+static int read_company_source(loader *ld, sim_cfg_node *root, eco_params *p)
+{
+    if (eco_population_chosen(ld->cfg, root))
+        return eco_population_load(ld->cfg, root, p);
+    return read_companies(ld, root, p);
+}
+
 /* ---- entry points ---- */
 
 eco_params *eco_params_load(sim_cfg *cfg, sim_cfg_node *root, const sim_settings *settings)
@@ -691,10 +732,21 @@ eco_params *eco_params_load(sim_cfg *cfg, sim_cfg_node *root, const sim_settings
     if (settings != NULL && settings->horizon_h > 0.0 && isfinite(settings->horizon_h))
         ld.horizon_h = settings->horizon_h;
     read_simulation(&ld, root, p);
+    if (settings != NULL)
+        p->window_h = settings->horizon_h - settings->warmup_h;
     read_mechanisms(&ld, root, &p->mechanisms);
     read_maintenance(&ld, root, &p->maintenance);
     read_prediction(&ld, root, &p->prediction);
-    if (!read_companies(&ld, root, p) || ld.oom) {
+    eco_sharing_params_load(cfg, root, p, ld.horizon_h);
+    eco_trust_params_load(cfg, root, p);
+    eco_colearning_params_load(cfg, root, p);
+    eco_knowledge_params_load(cfg, root, p);
+    if (!read_company_source(&ld, root, p) || ld.oom) {
+        eco_params_free(p);
+        return NULL;
+    }
+    eco_goals_params_load(cfg, root, p);
+    if (!eco_business_params_load(cfg, root, p, ld.horizon_h)) { /* names companies */
         eco_params_free(p);
         return NULL;
     }
@@ -707,5 +759,7 @@ void eco_params_free(eco_params *p)
     if (p == NULL)
         return;
     free(p->companies);
+    free(p->contracts);
+    eco_population_params_free(&p->population);
     free(p);
 }

@@ -7,6 +7,9 @@
  *   eco_ops.c      the operations layer: orders, dispatch, failures, crews, renewal, the
  *                  twin's prediction error and the PM decision (SPEC 7.2-7.6);
  *   eco_metrics.c  statistics, sampling, warm-up, the output catalog and collect (SPEC 8).
+ *   eco_population.c  companies generated from `population:`, drawn per run (SPEC 5, 11);
+ *   eco_pair.c     pairing of the variants of a replication: IOV, channels, fairness (8.9-8.10);
+ *   eco_network.c  membership, collaboration graph, formation and health at SAMPLE (8.11).
  *
  * Invariants the handlers keep:
  *   - every asset state change goes through eco_asset_set_state, which keeps the aging clock
@@ -158,6 +161,14 @@ typedef struct eco_asset {
     double busy_since, down_since;
 } eco_asset;
 
+/* Statistics of the sharing side of one company (eco_behaviour.h), restarted at warm-up. */
+typedef struct eco_sharing_stats {
+    sim_tw share;                            /* s_i over time */
+    double knowledge_w;                      /* ||K_i||_1 at warm-up end */
+    double knowledge_int_w, knowledge_ext_w; /* sums of K^int, K^ext at warm-up end */
+    double rho_w;                            /* rho_i at warm-up end */
+} eco_sharing_stats;
+
 /* Statistics of one company over the measurement window (SPEC 8). */
 typedef struct eco_company_stats {
     sim_tw busy, down, down_corr, down_pm, crews_busy, in_system, queue, sigma, trusted;
@@ -169,7 +180,7 @@ typedef struct eco_company_stats {
 
 typedef struct eco_company {
     const eco_company_params *par;
-    uint32_t first_asset, n_assets, n_twin; /* assets [first, first+n); first n_twin level 2 */
+    uint32_t first_asset, n_assets, n_twin; /* assets [first, first+n); n_twin of level 2 */
     int n_crews, crews_busy;                /* n_crews -1: infinite */
     eco_ring queue;                         /* waiting orders */
     eco_ring crew_queue[2];                 /* [0] corrective (all jobs under fifo), [1] PM */
@@ -182,6 +193,24 @@ typedef struct eco_company {
     sim_dist interarrival;
     double ledger[ECO_LEDGER_COUNT][ECO_TAG_COUNT]; /* since warm-up end */
     eco_company_stats st;
+    /* behaviour layer, sharing side (eco_behaviour.h: eco_pool.c, eco_share.c, eco_trust.c,
+     * eco_learn.c). Records change only through eco_add_records, sharing levels only at
+     * reviews, so the pool sum P and the fleet sums stay exact in O(1). */
+    double share;   /* s_i */
+    double exposed; /* e_i = s_i r_i at the last review */
+    double rho0;    /* rho_i(0) = max(receptivity_floor, technical_receptivity) */
+    double rho;     /* rho_i, endogenous */
+    double knowledge[ECO_KNOWLEDGE_DOMAINS];     /* K_i as of knowledge_since (eco_knowledge) */
+    double knowledge_int[ECO_KNOWLEDGE_DOMAINS]; /* cumulated internal gains K^int */
+    double knowledge_ext[ECO_KNOWLEDGE_DOMAINS]; /* cumulated external gains K^ext */
+    double knowledge_since;                      /* depreciation applied up to this time */
+    double goal[ECO_GOAL_DIMS_MAX];              /* G_i, unit vector of goals.dims entries */
+    uint32_t pdm_provider;     /* company whose sigma drives i's twins; ECO_NONE: i itself */
+    uint32_t pdm_first_client; /* i's PdM clients, linked through pdm_next_client */
+    uint32_t pdm_next_client;
+    double fleet_records; /* sum of r_c over i's PdM clients */
+    gsl_rng *dec, *learn, *init;
+    eco_sharing_stats bst;
 } eco_company;
 
 typedef struct eco_run {
@@ -199,6 +228,20 @@ typedef struct eco_run {
     int warmup_done;
     size_t n_time;
     double *samples; /* ECO_TS_COUNT blocks of n_time * n_companies, [var][time][company] */
+    /* behaviour layer, sharing side (eco_behaviour.h) */
+    double *trust;          /* N x N: trust[i N + j] = T_ij */
+    double *last_touch;     /* N x N: l_ij, -INFINITY before any interaction */
+    int32_t *pair_projects; /* N x N: shared active projects n^pi_ij */
+    double pool_records;    /* P = sum_j s_j r_j */
+    uint32_t platform;      /* pool operator: first platform-role company, or ECO_NONE */
+    gsl_rng *brng;          /* DEC_i, LEARN_i, INIT_i of each company */
+    unsigned char *brng_mem;
+    double *bsamples; /* sharing-side time series (eco_behaviour.h) */
+    /* ecosystem side (eco_population.c, eco_network.c) */
+    eco_company_params *generated; /* this run's companies drawn from population:, or NULL */
+    struct eco_network *net;       /* network and formation indicators */
+    /* business side (eco_business.h): overflow, opportunities, projects, contracts */
+    struct eco_business *biz;
 } eco_run;
 
 /* Time-series variables buffered by SAMPLE and copied into the record by collect. */
@@ -244,10 +287,21 @@ sim_status eco_on_maint_complete(eco_run *run, const sim_event *ev, sim_error *e
 double eco_sigma_curve(const eco_prediction *p, double d_eff, double k_an);
 /* Current prediction error of company p (recomputed when dirty). */
 double eco_company_sigma(eco_run *run, uint32_t p);
+/* Refresh sigma_p (eco_behaviour.h says when); if it changed, update its statistics and
+ * re-arm the calendar PM timers of the twins it drives (p's own, its PdM clients'). */
+sim_status eco_sigma_update(eco_run *run, uint32_t p, sim_error *err);
+/* Re-arm the calendar PM timers of p's up level-2 assets whose PM instant moved earlier
+ * (after p's twin levels or its sigma source changed). */
+sim_status eco_rearm_twins(eco_run *run, uint32_t p, sim_error *err);
 /* Age of asset a on its aging clock at the current time. */
 double eco_asset_age(const eco_run *run, uint32_t a);
 /* Whether company i's twins are trusted now (twins on, sigma <= twin_sigma_use_max). */
 int eco_company_twin_trusted(eco_run *run, uint32_t i);
+/* For capacity sharing (eco_overflow.c): the lowest-index idle asset of company i whose PM
+ * is not due, taken off its idle heap (*asset, ECO_NONE when none; due ones go to PM on the
+ * way), and the head order of i's queue, removed (ECO_NONE when empty). */
+sim_status eco_ops_take_asset(eco_run *run, uint32_t i, uint32_t *asset, sim_error *err);
+uint32_t eco_ops_dequeue(eco_run *run, uint32_t i);
 
 /* ---- eco_metrics.c ---- */
 
@@ -265,6 +319,34 @@ sim_status eco_on_warmup_end(eco_run *run, const sim_event *ev, sim_error *err);
 
 sim_catalog *eco_describe(const void *params, const sim_settings *settings);
 sim_status eco_collect(void *state, sim_engine *eng, sim_record *rec, sim_error *err);
+
+/* ---- eco_population.c ---- */
+
+/* Draw this run's companies when the scenario has a population (sets run->generated) and
+ * set run->n_assets; called in run_alloc before any storage is sized. */
+sim_status eco_population_realize(eco_run *run, sim_error *err);
+/* Parameters of company i in this run (generated or from `companies:`). */
+const eco_company_params *eco_run_company_params(const eco_run *run, size_t i);
+/* Per-company attributes (role, w, g, rho0, chi, pi, n_assets, ...) as outputs. */
+int eco_population_describe(sim_catalog *cat);
+void eco_population_collect(const eco_run *run, sim_record *rec);
+
+/* ---- eco_pair.c ---- */
+
+/* sim_model_type.pair: inter-organizational value, channel attributions, fairness. */
+sim_status eco_pair(const void *params, const int *variants, sim_record *const *recs, size_t n,
+                    sim_error *err);
+int eco_pair_describe(sim_catalog *cat);
+
+/* ---- eco_network.c ---- */
+
+/* Storage of the network indicators (after the companies exist); free is NULL-safe. */
+sim_status eco_network_alloc(eco_run *run);
+void eco_network_free(eco_run *run);
+/* SAMPLE k: membership, active-collaboration graph, formation condition (SPEC 8.11). */
+void eco_network_sample(eco_run *run, size_t k);
+int eco_network_describe(sim_catalog *cat);
+void eco_network_collect(eco_run *run, sim_record *rec);
 
 /* ---- debug accessors (tests only) ---- */
 

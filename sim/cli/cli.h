@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim_batch.h"
 #include "sim_scenario.h"
 #include "sim_status.h"
 
@@ -22,10 +23,13 @@ int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 /* Print every diagnostic of sc (one per line) to stderr, or err's message when there are
  * none, prefixed by "ecotwin <cmd>: " for non-diagnostic messages. */
 void cli_report_scenario_errors(const char *cmd, sim_scenario *sc, const sim_error *err);
+/* Print the scenario's warnings (valid, but worth attention) on stderr, one per line. */
+void cli_report_scenario_warnings(const sim_scenario *sc);
 /* "ecotwin <cmd>: message" on stderr. */
 void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Usage error: message, then "Try 'ecotwin <cmd> --help'." Returns CLI_EXIT_USAGE. */
@@ -43,20 +47,46 @@ char *cli_join_args(int argc, char **argv);
 const char *cli_command_line(void);
 void cli_set_command_line(const char *line);
 
-/* Progress on stderr: a bar redrawn in place on a terminal (TERM not dumb), otherwise a plain
- * line at most every few seconds; nothing when quiet. */
+/* Progress on stderr: a bar redrawn in place on a terminal (TERM not dumb; colour unless
+ * NO_COLOR is set), otherwise a plain line at most every few seconds; nothing when quiet.
+ * Runs done, failed ones, rate and time left; the rate counts only runs computed in this
+ * process (base: runs already done when it started, e.g. copied on resume). */
 typedef struct cli_progress {
-    int enabled, tty;
+    int enabled, tty, color;
     double start, last;
-    size_t total;
+    size_t total, base, failed;
 } cli_progress;
 void cli_progress_start(cli_progress *p, size_t total, int quiet);
 void cli_progress_update(cli_progress *p, size_t done);
 void cli_progress_finish(cli_progress *p, size_t done);
 double cli_wall_time(void);
 
-/* Interrupt handling: SIGINT/SIGTERM set a flag that long commands poll between runs. */
+/* Interrupt handling: SIGINT/SIGTERM count the signals received; long commands poll.
+ * cli_interrupted: 0 none, 1 one (stop taking new work), 2 or more (abandon runs too). */
 void cli_install_interrupt_handlers(void);
 int cli_interrupted(void);
+
+/* Worker threads: --threads when given (> 0), else OMP_NUM_THREADS (its first number), else
+ * SLURM_CPUS_PER_TASK, else the CPUs this process may run on (sched_getaffinity, then
+ * sysconf). *source (may be NULL) says which, for logs. Always >= 1. */
+int cli_threads(long long option, const char **source);
+
+/* A plan run into one results file through sim_batch with progress, interrupts and failed-run
+ * messages on stderr (the first CLI_BATCH_SHOW_FAILURES). Prints the error of any status
+ * but SIM_OK, with how to continue after an interruption. The caller prints the summary. */
+#define CLI_BATCH_SHOW_FAILURES 10
+typedef struct cli_batch {
+    const char *cmd; /* "run", "sweep" */
+    const char *output;
+    int threads, resume, quiet;
+    const sim_plan *plan;
+    const sim_h5_runs *design; /* variant names, and design points of a sweep */
+    const sim_h5_provenance *prov;
+    void (*observe)(void *ctx, size_t run, const sim_run_id *id, const sim_record *rec);
+    void *ctx;
+} cli_batch;
+sim_status cli_batch_run(const cli_batch *cb, sim_batch_result *res);
+/* Exit code after cli_batch_run: 0, 70 when runs failed, else the status's code. */
+int cli_batch_exit_code(sim_status st, const sim_batch_result *res);
 
 #endif

@@ -1,7 +1,10 @@
+/* sched_getaffinity and CPU_COUNT are GNU extensions. */
+#define _GNU_SOURCE
 #include "cli.h"
 
 #include <errno.h>
 #include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -50,6 +53,12 @@ void cli_report_scenario_errors(const char *cmd, sim_scenario *sc, const sim_err
                 n == 1 ? "" : "s");
     else if (err != NULL && err->msg[0] != '\0')
         cli_errorf(cmd, "%s", err->msg);
+}
+
+void cli_report_scenario_warnings(const sim_scenario *sc)
+{
+    for (size_t i = 0; i < sim_scenario_warning_count(sc); i++)
+        fprintf(stderr, "%s\n", sim_scenario_warning_text(sc, i));
 }
 
 int cli_parse_u64(const char *s, uint64_t *out)
@@ -131,29 +140,64 @@ static int stderr_is_terminal(void)
     return isatty(STDERR_FILENO) && term != NULL && strcmp(term, "dumb") != 0;
 }
 
+/* https://no-color.org: set and not empty means no colour. */
+static int color_allowed(void)
+{
+    const char *no = getenv("NO_COLOR");
+    return no == NULL || no[0] == '\0';
+}
+
 void cli_progress_start(cli_progress *p, size_t total, int quiet)
 {
     p->enabled = !quiet;
     p->tty = stderr_is_terminal();
+    p->color = p->tty && color_allowed();
     p->start = p->last = cli_wall_time();
     p->total = total;
+    p->base = 0;
+    p->failed = 0;
+}
+
+static void format_duration(char *out, size_t n, double s)
+{
+    if (!isfinite(s) || s < 0)
+        snprintf(out, n, "?");
+    else if (s < 60)
+        snprintf(out, n, "%.0f s", s);
+    else if (s < 3600)
+        snprintf(out, n, "%d min %02d s", (int)(s / 60), (int)fmod(s, 60));
+    else
+        snprintf(out, n, "%d h %02d min", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+static void progress_bar(const cli_progress *p, size_t done, double rate, const char *left,
+                         int final)
+{
+    int fill = p->total ? (int)(PROGRESS_BAR_WIDTH * done / p->total) : PROGRESS_BAR_WIDTH;
+    const char *on = p->color ? "\033[32m" : "", *off = p->color ? "\033[0m" : "";
+    fprintf(stderr, "\r[%s%-*.*s%s] %zu/%zu runs", on, PROGRESS_BAR_WIDTH, fill,
+            "##############################", off, done, p->total);
+    if (p->failed > 0)
+        fprintf(stderr, ", %s%zu failed%s", p->color ? "\033[31m" : "", p->failed, off);
+    fprintf(stderr, "  %.1f runs/s  %s left \033[K", rate, left);
+    if (final)
+        fputc('\n', stderr);
 }
 
 static void progress_draw(cli_progress *p, size_t done, double now, int final)
 {
     double el = now - p->start;
-    double rate = el > 0 ? (double)done / el : 0.0;
-    double left = rate > 0 ? (double)(p->total - done) / rate : NAN;
+    size_t fresh = done > p->base ? done - p->base : 0;
+    double rate = el > 0 ? (double)fresh / el : 0.0;
+    char left[32];
+    format_duration(left, sizeof left, rate > 0 ? (double)(p->total - done) / rate : NAN);
     if (p->tty) {
-        int fill = p->total ? (int)(PROGRESS_BAR_WIDTH * done / p->total) : PROGRESS_BAR_WIDTH;
-        fprintf(stderr, "\r[%-*.*s] %zu/%zu runs  %.1f runs/s  %.0f s left ", PROGRESS_BAR_WIDTH,
-                fill, "##############################", done, p->total, rate,
-                isnan(left) ? 0.0 : left);
-        if (final)
-            fputc('\n', stderr);
+        progress_bar(p, done, rate, left, final);
     } else {
-        fprintf(stderr, "progress: %zu/%zu runs, %.1f runs/s, %.0f s elapsed\n", done, p->total,
-                rate, el);
+        fprintf(stderr, "progress: %zu/%zu runs", done, p->total);
+        if (p->failed > 0)
+            fprintf(stderr, " (%zu failed)", p->failed);
+        fprintf(stderr, ", %.1f runs/s, %.0f s elapsed, %s left\n", rate, el, left);
     }
     fflush(stderr);
 }
@@ -176,10 +220,12 @@ void cli_progress_finish(cli_progress *p, size_t done)
         progress_draw(p, done, cli_wall_time(), 1);
 }
 
+/* Counts, saturating: a handler may touch nothing but a volatile sig_atomic_t. */
 static void on_interrupt(int sig)
 {
     (void)sig;
-    interrupt_flag = 1;
+    if (interrupt_flag < 2)
+        interrupt_flag = interrupt_flag + 1;
 }
 
 void cli_install_interrupt_handlers(void)
@@ -194,5 +240,47 @@ void cli_install_interrupt_handlers(void)
 
 int cli_interrupted(void)
 {
-    return interrupt_flag != 0;
+    return (int)interrupt_flag;
+}
+
+/* A positive count from the environment, or 0. OMP_NUM_THREADS may be a list ("4,2" for
+ * nested levels): its first number is the outer level's. */
+static int env_count(const char *name)
+{
+    const char *v = getenv(name);
+    if (v == NULL || *v == '\0')
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno != 0 || end == v || (*end != '\0' && *end != ',') || n < 1 ||
+        n > SIM_POOL_MAX_THREADS)
+        return 0;
+    return (int)n;
+}
+
+static int cpus_available(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)(n < SIM_POOL_MAX_THREADS ? n : SIM_POOL_MAX_THREADS) : 1;
+}
+
+int cli_threads(long long option, const char **source)
+{
+    const char *from = "--threads";
+    int n = option > 0 ? (int)option : 0;
+    if (n == 0 && (n = env_count("OMP_NUM_THREADS")) > 0)
+        from = "OMP_NUM_THREADS";
+    if (n == 0 && (n = env_count("SLURM_CPUS_PER_TASK")) > 0)
+        from = "SLURM_CPUS_PER_TASK";
+    if (n == 0) {
+        n = cpus_available();
+        from = "available CPUs";
+    }
+    if (source != NULL)
+        *source = from;
+    return n;
 }

@@ -1,9 +1,11 @@
 /* ecotwin run: the replications of one scenario into one HDF5 file, then a short summary.
  *
- * The file is written as OUT.part and renamed to OUT only when every run is in it, so OUT
- * is always either the previous complete file or the new complete one. An interrupted or
- * failed run leaves OUT.part holding every run completed before it (readable: the writer
- * uses SWMR mode). */
+ * A scenario is a sweep of one design point: it runs on the same machinery as `ecotwin
+ * sweep` (sim_batch over sim_pool), so --threads, crash safety and --resume work alike. The
+ * file is written as OUT.part and renamed to OUT only when every run is in it, so OUT is
+ * always either the previous complete file or the new complete one. An interrupted run
+ * leaves OUT.part holding every run completed before it (readable: the writer uses SWMR
+ * mode). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -15,7 +17,9 @@
 #include <yaml.h>
 
 #include "cli.h"
+#include "sim_batch.h"
 #include "sim_h5.h"
+#include "sim_pool.h"
 #include "sim_runner.h"
 #include "sim_stats.h"
 
@@ -32,48 +36,36 @@ static const struct {
 typedef struct run_job {
     const sim_scenario *sc;
     const sim_catalog *cat;
-    sim_h5_writer *writer;
-    cli_progress progress;
-    size_t done, failed;
     int col_var[N_COLS];
     sim_tally *tally; /* N_COLS x n_entity, over runs of the first variant */
 } run_job;
 
-static sim_status job_put(void *ctx, size_t run, const sim_run_id *id, const sim_record *rec,
-                          sim_error *err)
+/* Summary statistics over the complete runs of the first variant, as they are written. */
+static void job_observe(void *ctx, size_t run, const sim_run_id *id, const sim_record *rec)
 {
     run_job *job = ctx;
-    sim_status st = sim_h5_write_run(job->writer, run, rec, err);
-    if (st != SIM_OK)
-        return st;
+    (void)run;
+    if (id->variant != job->sc->variants[0])
+        return;
     size_t ne = sim_catalog_n_entity(job->cat);
-    if (id->variant == job->sc->variants[0]) {
-        for (size_t c = 0; c < N_COLS; c++) {
-            if (job->col_var[c] < 0)
-                continue;
-            const double *v = sim_record_cvalues(rec, (size_t)job->col_var[c]);
-            for (size_t e = 0; e < ne; e++) {
-                if (!isnan(v[e]))
-                    sim_tally_add(&job->tally[c * ne + e], v[e]);
-            }
+    for (size_t c = 0; c < N_COLS; c++) {
+        if (job->col_var[c] < 0)
+            continue;
+        const double *v = sim_record_cvalues(rec, (size_t)job->col_var[c]);
+        for (size_t e = 0; e < ne; e++) {
+            if (!isnan(v[e]))
+                sim_tally_add(&job->tally[c * ne + e], v[e]);
         }
     }
-    job->done++;
-    cli_progress_update(&job->progress, job->done + job->failed);
-    if (cli_interrupted())
-        return sim_error_set(err, SIM_INTERRUPTED, "interrupted after %zu of %zu runs",
-                             job->done + job->failed, sim_scenario_n_runs(job->sc));
-    return SIM_OK;
 }
 
-static sim_status job_fail(void *ctx, size_t run, const sim_run_id *id, const sim_error *why,
-                           sim_error *err)
+/* A scenario is the one design point of its plan; it stays open for the whole run. */
+static sim_status open_single(void *ctx, size_t d, sim_scenario **out, sim_error *err)
 {
-    run_job *job = ctx;
-    fprintf(stderr, "ecotwin run: run %zu (replication %llu) failed: %s\n", run,
-            (unsigned long long)id->replication, why->msg);
-    job->failed++;
-    return sim_h5_fail_run(job->writer, run, why->msg, err);
+    (void)d;
+    (void)err;
+    *out = ctx;
+    return SIM_OK;
 }
 
 static void usage(FILE *out)
@@ -89,31 +81,47 @@ static void usage(FILE *out)
             "  -r, --replications N     override simulation.replications\n"
             "  -s, --seed S             override simulation.master_seed (64-bit)\n"
             "      --horizon H          override simulation.horizon_h (hours)\n"
+            "  -t, --threads N          worker threads (default: OMP_NUM_THREADS, else\n"
+            "                           SLURM_CPUS_PER_TASK, else the CPUs available); the\n"
+            "                           data do not depend on it\n"
+            "      --resume             continue FILE.part left by an interrupted run\n"
             "      --json               print the summary as JSON on stdout\n"
             "  -q, --quiet              no progress on stderr\n"
             "  -h, --help               show this help\n\n"
-            "Exit: 0 ok, 2 usage, 65 invalid scenario, 66 missing scenario, 70 internal or\n"
-            "failed runs, 74 I/O error, 75 interrupted (completed runs are in FILE.part).\n");
+            "Exit: 0 ok, 2 usage (also: FILE.part exists and --resume was not given),\n"
+            "65 invalid scenario or FILE.part from another scenario, 66 missing scenario,\n"
+            "70 internal error or failed runs (see run_status, run_message), 74 I/O error,\n"
+            "75 interrupted (completed runs are in FILE.part; continue with --resume).\n");
 }
 
 typedef struct run_opts {
     const char *output;
     sim_overrides ov;
-    int json, quiet;
+    long long threads; /* 0: default */
+    int json, quiet, resume;
 } run_opts;
 
 static int parse_opts(int argc, char **argv, run_opts *o, int *done)
 {
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},   {"horizon", required_argument, NULL, 'H'},
-        {"json", no_argument, NULL, 'j'},         {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        {"output", required_argument, NULL, 'o'},  {"replications", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},    {"horizon", required_argument, NULL, 'H'},
+        {"json", no_argument, NULL, 'j'},          {"quiet", no_argument, NULL, 'q'},
+        {"threads", required_argument, NULL, 't'}, {"resume", no_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     *done = 0;
-    while ((c = getopt_long(argc, argv, "o:r:s:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:r:s:t:qh", opts, NULL)) != -1) {
         switch (c) {
+        case 't':
+            if (cli_parse_count(optarg, 1, SIM_POOL_MAX_THREADS, &o->threads) != 0)
+                return cli_usage_error("run", "--threads: expected 1..%d, got '%s'",
+                                       SIM_POOL_MAX_THREADS, optarg);
+            break;
+        case 'R':
+            o->resume = 1;
+            break;
         case 'o':
             o->output = optarg;
             break;
@@ -186,15 +194,18 @@ static void print_table(const run_job *job)
     }
 }
 
-static void print_json(const run_job *job, const char *out, const sim_runner_stats *stats)
+static void print_json(const run_job *job, const char *out, const sim_batch_result *res,
+                       int threads)
 {
     const sim_catalog *cat = job->cat;
     size_t ne = sim_catalog_n_entity(cat);
-    printf("{\"results\": \"%s\", \"runs\": %zu, \"failed\": %zu, \"events\": %llu, "
-           "\"wall_s\": %.3f, \"variant\": \"%s\", \"%s\": [",
-           out, stats->runs_done, stats->runs_failed, (unsigned long long)stats->events,
-           stats->wall_s, job->sc->model->variants[job->sc->variants[0]],
-           sim_catalog_entity_dim(cat));
+    const sim_pool_stats *ps = &res->pool;
+    printf("{\"results\": \"%s\", \"runs\": %zu, \"failed\": %zu, \"resumed\": %zu, "
+           "\"events\": %llu, \"threads\": %d, \"wall_s\": %.3f, \"write_s\": %.3f, "
+           "\"variant\": \"%s\", \"%s\": [",
+           out, ps->runs_done + res->runs_resumed, res->runs_failed, res->runs_resumed,
+           (unsigned long long)ps->events, threads, res->wall_s, res->write_s,
+           job->sc->model->variants[job->sc->variants[0]], sim_catalog_entity_dim(cat));
     for (size_t e = 0; e < ne; e++) {
         printf("%s{\"name\": \"%s\"", e ? ", " : "", sim_catalog_entity_name(cat, e));
         for (size_t c = 0; c < N_COLS; c++) {
@@ -214,40 +225,70 @@ static void print_json(const run_job *job, const char *out, const sim_runner_sta
     printf("]}\n");
 }
 
-static int run_scenario(const run_opts *o, sim_scenario *sc, const char *out)
+static void print_summary(const run_job *job, const char *out, const sim_batch_result *res)
 {
-    sim_error err;
-    sim_error_clear(&err);
-    size_t n = sim_scenario_n_runs(sc);
+    const sim_scenario *sc = job->sc;
+    printf("Results: %s\n", out);
+    printf("%zu runs (%zu replication%s x %zu variant%s), %.3g events, %.2f s, %d thread%s",
+           sim_scenario_n_runs(sc), sc->replications, sc->replications == 1 ? "" : "s",
+           sc->n_variants, sc->n_variants == 1 ? "" : "s", (double)res->pool.events, res->wall_s,
+           res->pool.threads, res->pool.threads == 1 ? "" : "s");
+    if (res->runs_resumed > 0)
+        printf(", %zu resumed", res->runs_resumed);
+    if (res->runs_failed > 0)
+        printf(", %zu FAILED (see run_status and run_message)", res->runs_failed);
+    printf("\nVariant %s, mean over replications ± 95%% CI half-width:\n",
+           sc->model->variants[sc->variants[0]]);
+    print_table(job);
+    printf("Describe the file: ecotwin inspect %s\n", out);
+}
+
+/* Everything that decides the data of a run, for refusing to resume another one. */
+static void fingerprint(const sim_scenario *sc, const sim_plan *plan, char out[SIM_BATCH_HASH_HEX])
+{
+    sim_batch_hash h;
+    sim_batch_hash_init(&h);
+    sim_batch_hash_text(&h, "ecotwin run");
+    sim_batch_hash_text(&h, sc->model->name);
+    sim_batch_hash_plan(&h, plan);
+    sim_batch_hash_text(&h, sc->resolved_yaml);
+    sim_batch_hash_hex(&h, out);
+}
+
+static int run_scenario(const run_opts *o, sim_scenario *sc, const char *out, int threads)
+{
     int rc = 0;
-    char *part = malloc(strlen(out) + 6);
     sim_catalog *cat = sim_runner_catalog(sc);
-    int64_t *rep = calloc(n, sizeof *rep), *design = calloc(n, sizeof *design);
-    int32_t *var = calloc(n, sizeof *var);
     run_job job = {.sc = sc, .cat = cat};
     size_t ne = cat != NULL ? sim_catalog_n_entity(cat) : 0;
     job.tally = calloc(N_COLS * (ne ? ne : 1), sizeof *job.tally);
-    if (part == NULL || cat == NULL || rep == NULL || design == NULL || var == NULL ||
-        job.tally == NULL) {
+    if (cat == NULL || job.tally == NULL) {
         cli_errorf("run", "out of memory");
         rc = sim_status_exit_code(SIM_NOMEM);
         goto cleanup;
-    }
-    sprintf(part, "%s.part", out);
-    for (size_t i = 0; i < n; i++) {
-        sim_run_id id = sim_runner_run_id(sc, i);
-        rep[i] = (int64_t)id.replication;
-        var[i] = id.variant;
     }
     for (size_t c = 0; c < N_COLS; c++) {
         job.col_var[c] = sim_catalog_find(cat, summary_cols[c].var);
         for (size_t e = 0; e < ne; e++)
             sim_tally_reset(&job.tally[c * ne + e]);
     }
+    sim_plan plan = {
+        .n_designs = 1,
+        .replications = sc->replications,
+        .n_variants = sc->n_variants,
+        .variants = sc->variants,
+        .master_seed = sc->master_seed,
+        .crn = 1,
+        .cat = cat,
+        .open = open_single,
+        .ctx = sc,
+    };
     size_t n_names = 0;
     while (sc->model->variants[n_names] != NULL)
         n_names++;
-    sim_h5_runs runs = {n, rep, design, var, sc->model->variants, n_names};
+    sim_h5_runs names = {.variant_names = sc->model->variants, .n_variant_names = n_names};
+    char fp[SIM_BATCH_HASH_HEX];
+    fingerprint(sc, &plan, fp);
     char title[512];
     snprintf(title, sizeof title, "ecotwin run of %s", sc->path);
     sim_h5_provenance prov = {
@@ -259,65 +300,36 @@ static int run_scenario(const run_opts *o, sim_scenario *sc, const char *out)
         .master_seed = sc->master_seed,
         .rng_algorithm = "xoshiro256++ per stream, keyed by SplitMix64 over (master seed, "
                          "design, replication, stream)",
-        .threads = 1,
+        .threads = threads,
         .ranks = 1,
         .libyaml_version = yaml_get_version_string(),
+        .fingerprint = fp,
+        .kind = "run",
     };
-    job.writer = sim_h5_create(part, cat, &runs, &prov, &err);
-    if (job.writer == NULL) {
-        cli_errorf("run", "%s", err.msg);
-        rc = sim_status_exit_code(err.status);
+    cli_batch cb = {
+        .cmd = "run",
+        .output = out,
+        .threads = threads,
+        .resume = o->resume,
+        .quiet = o->quiet,
+        .plan = &plan,
+        .design = &names,
+        .prov = &prov,
+        .observe = job_observe,
+        .ctx = &job,
+    };
+    sim_batch_result res;
+    sim_status st = cli_batch_run(&cb, &res);
+    rc = cli_batch_exit_code(st, &res);
+    if (st != SIM_OK)
         goto cleanup;
-    }
-    sim_sink sink = {job_put, job_fail, &job};
-    sim_runner_stats stats = {0};
-    cli_install_interrupt_handlers();
-    cli_progress_start(&job.progress, n, o->quiet);
-    sim_status st = sim_runner_run_all(sc, cat, &sink, &stats, &err);
-    cli_progress_finish(&job.progress, job.done + job.failed);
-    int complete = st == SIM_OK;
-    sim_error cerr;
-    sim_error_clear(&cerr);
-    sim_status cst = sim_h5_close(job.writer, complete, &cerr);
-    if (st != SIM_OK) {
-        cli_errorf("run", "%s; the %zu completed runs are in %s", err.msg, job.done, part);
-        rc = sim_status_exit_code(st);
-        goto cleanup;
-    }
-    if (cst != SIM_OK) {
-        cli_errorf("run", "%s", cerr.msg);
-        rc = sim_status_exit_code(cst);
-        goto cleanup;
-    }
-    if (rename(part, out) != 0) {
-        cli_errorf("run", "cannot rename %s to %s: %s; the results are in %s", part, out,
-                   strerror(errno), part);
-        rc = sim_status_exit_code(SIM_IO);
-        goto cleanup;
-    }
-    if (o->json) {
-        print_json(&job, out, &stats);
-    } else {
-        printf("Results: %s\n", out);
-        printf("%zu runs (%zu replication%s x %zu variant%s), %.3g events, %.2f s", stats.runs_done,
-               sc->replications, sc->replications == 1 ? "" : "s", sc->n_variants,
-               sc->n_variants == 1 ? "" : "s", (double)stats.events, stats.wall_s);
-        if (stats.runs_failed > 0)
-            printf(", %zu FAILED (see run_status and run_message)", stats.runs_failed);
-        printf("\nVariant %s, mean over replications ± 95%% CI half-width:\n",
-               sc->model->variants[sc->variants[0]]);
-        print_table(&job);
-        printf("Describe the file: ecotwin inspect %s\n", out);
-    }
-    if (stats.runs_failed > 0)
-        rc = sim_status_exit_code(SIM_NUMERIC);
+    if (o->json)
+        print_json(&job, out, &res, threads);
+    else
+        print_summary(&job, out, &res);
 cleanup:
     free(job.tally);
-    free(rep);
-    free(design);
-    free(var);
     sim_catalog_free(cat);
-    free(part);
     return rc;
 }
 
@@ -337,12 +349,15 @@ int cmd_run(int argc, char **argv)
         sim_scenario_free(sc);
         return sim_status_exit_code(st);
     }
+    cli_report_scenario_warnings(sc);
     const char *out = o.output != NULL ? o.output : sc->output_file;
+    const char *source = NULL;
+    int threads = cli_threads(o.threads, &source);
     if (!o.quiet)
-        fprintf(stderr, "ecotwin run: %s: %zu runs, horizon %g h, seed %llu\n", sc->path,
-                sim_scenario_n_runs(sc), sc->settings.horizon_h,
-                (unsigned long long)sc->master_seed);
-    rc = run_scenario(&o, sc, out);
+        fprintf(stderr, "ecotwin run: %s: %zu runs, horizon %g h, seed %llu, %d thread%s (%s)\n",
+                sc->path, sim_scenario_n_runs(sc), sc->settings.horizon_h,
+                (unsigned long long)sc->master_seed, threads, threads == 1 ? "" : "s", source);
+    rc = run_scenario(&o, sc, out, threads);
     sim_scenario_free(sc);
     return rc;
 }

@@ -21,6 +21,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"run", cmd_run, "run the replications of a scenario and write one HDF5 results file"},
+    {"sweep", cmd_sweep, "run every design point of a sweep file in parallel into one file"},
     {"validate", cmd_validate, "check a scenario file and report every error in it"},
     {"inspect", cmd_inspect, "describe a results file: provenance, completeness, contents"},
     {"verify", cmd_verify, "reproduce queueing and reliability theory (SPEC cases V1-V7)"},

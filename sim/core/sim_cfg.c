@@ -81,6 +81,8 @@ struct sim_cfg {
     size_t n_diags, diags_cap, n_dropped;
     int sorted;
     char dropped_text[96];
+    const char **warnings; /* rendered "place: warning: message", in order of adding */
+    size_t n_warnings, warnings_cap;
 };
 
 /* ---- arena ---- */
@@ -153,6 +155,7 @@ void sim_cfg_free(sim_cfg *cfg)
         free(b);
     }
     free(cfg->diags);
+    free(cfg->warnings);
     free(cfg);
 }
 
@@ -567,6 +570,43 @@ sim_status sim_cfg_to_error(sim_cfg *cfg, sim_error *err)
         return sim_error_set(err, SIM_INVALID, "%s", first);
     return sim_error_set(err, SIM_INVALID, "%s (and %zu more error%s)", first, total - 1,
                          total == 2 ? "" : "s");
+}
+
+/* Warnings do not make a document invalid; they are kept in order and never sorted, so the
+ * CLI can print them before running. */
+void sim_cfg_warning(sim_cfg *cfg, const sim_cfg_node *node, const char *fmt, ...)
+{
+    char msg[CFG_MSG_MAX], text[CFG_MSG_MAX + CFG_PATH_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sim_cfg_mark mark = sim_cfg_node_mark(node);
+    mark.file = cfg_file(cfg, mark.file);
+    char full[CFG_MSG_MAX + 16];
+    snprintf(full, sizeof full, "warning: %s", msg);
+    cfg_render(text, sizeof text, mark, full);
+    if (cfg->n_warnings == cfg->warnings_cap) {
+        size_t cap = cfg->warnings_cap ? cfg->warnings_cap * 2 : 8;
+        const char **w = realloc(cfg->warnings, cap * sizeof *w);
+        if (!w)
+            return;
+        cfg->warnings = w;
+        cfg->warnings_cap = cap;
+    }
+    const char *copy = sim_cfg_intern(cfg, text);
+    if (copy)
+        cfg->warnings[cfg->n_warnings++] = copy;
+}
+
+size_t sim_cfg_warning_count(const sim_cfg *cfg)
+{
+    return cfg->n_warnings;
+}
+
+const char *sim_cfg_warning_text(const sim_cfg *cfg, size_t i)
+{
+    return i < cfg->n_warnings ? cfg->warnings[i] : NULL;
 }
 
 /* ---- paths for messages: "companies[2].n_assets" ---- */

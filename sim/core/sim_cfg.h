@@ -105,6 +105,13 @@ const char *sim_cfg_error_text(sim_cfg *cfg, size_t i);
  * SIM_OK and leaves err alone when there are none. */
 sim_status sim_cfg_to_error(sim_cfg *cfg, sim_error *err);
 
+/* Warnings: problems that do not stop a run (an offered load near instability, say),
+ * rendered "file:line:col: warning: message", kept in the order added. */
+void sim_cfg_warning(sim_cfg *cfg, const sim_cfg_node *node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+size_t sim_cfg_warning_count(const sim_cfg *cfg);
+const char *sim_cfg_warning_text(const sim_cfg *cfg, size_t i);
+
 /* ---- reading through the schema (models) ---- */
 
 /* A valid range: [lo, hi] with either end open. */

@@ -5,16 +5,47 @@
  * temporaries. A record is one contiguous buffer of doubles with one offset per variable,
  * laid out in catalog order when the record is made; variables added to the catalog later
  * are not part of it. NaN marks "not computed", which a writer stores as the fill value.
+ *
+ * Event tables share one namespace with the variables, because a writer turns them into
+ * datasets side by side: a table's dimension, and each "<dim>_<column>" (including the
+ * reserved "<dim>_run"), must differ from every variable, every other table's names, the
+ * entity dimension and the implicit dimensions "run" and "time". A record snapshots the
+ * tables (and their column counts) when it is made; its rows live in one growable buffer
+ * per table that sim_record_clear empties without freeing, so a runner that reuses records
+ * allocates only while a table reaches its high-water mark.
  */
 #include "sim_model.h"
 
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CATALOG_INITIAL_VARS 16
+#define CATALOG_INITIAL_VARS   16
+#define CATALOG_INITIAL_TABLES 4
+#define TABLE_INITIAL_COLS     8
+#define TABLE_INITIAL_ROWS     64
+/* The column every table gets from the writer: the run index of each row. */
+#define TABLE_RUN_COLUMN "run"
+
+typedef struct catalog_table {
+    char *dim;
+    char *long_name;
+    sim_var *cols;  /* strings owned; name is the column's own name */
+    char **full;    /* "<dim>_<column>" for each column */
+    char *full_run; /* "<dim>_run" */
+    size_t n_cols;
+    size_t cap_cols;
+} catalog_table;
+
+typedef struct record_table {
+    size_t n_cols; /* catalog column count when the record was made */
+    size_t n_rows;
+    size_t cap_rows;
+    double *rows; /* n_rows x n_cols, row-major */
+} record_table;
 
 struct sim_catalog {
     char *entity_dim;
@@ -25,6 +56,9 @@ struct sim_catalog {
     sim_var *vars;       /* strings owned by the catalog */
     size_t n_vars;
     size_t cap_vars;
+    catalog_table *tables;
+    size_t n_tables;
+    size_t cap_tables;
 };
 
 struct sim_record {
@@ -32,6 +66,8 @@ struct sim_record {
     size_t n_vars;  /* catalog size when the record was made */
     size_t *offset; /* n_vars + 1 offsets into values */
     double *values;
+    size_t n_tables; /* catalog table count when the record was made */
+    record_table *tables;
 };
 
 /* NULL is copied as the empty string so readers never check for it. */
@@ -66,6 +102,19 @@ static void var_strings_free(sim_var *v)
     free((void *)(uintptr_t)v->long_name);
 }
 
+static void table_free(catalog_table *t)
+{
+    for (size_t c = 0; c < t->n_cols; c++) {
+        var_strings_free(&t->cols[c]);
+        free(t->full[c]);
+    }
+    free(t->cols);
+    free(t->full);
+    free(t->full_run);
+    free(t->long_name);
+    free(t->dim);
+}
+
 void sim_catalog_free(sim_catalog *cat)
 {
     if (cat == NULL)
@@ -73,6 +122,9 @@ void sim_catalog_free(sim_catalog *cat)
     for (size_t i = 0; i < cat->n_vars; i++)
         var_strings_free(&cat->vars[i]);
     free(cat->vars);
+    for (size_t i = 0; i < cat->n_tables; i++)
+        table_free(&cat->tables[i]);
+    free(cat->tables);
     if (cat->entity_names != NULL)
         for (size_t i = 0; i < cat->n_entity; i++)
             free(cat->entity_names[i]);
@@ -116,10 +168,33 @@ static int vars_reserve(sim_catalog *cat)
     return 1;
 }
 
+/* True when name is a table's dimension or one of its column datasets. */
+static int table_name_taken(const sim_catalog *cat, const char *name)
+{
+    for (size_t i = 0; i < cat->n_tables; i++) {
+        const catalog_table *t = &cat->tables[i];
+        if (strcmp(t->dim, name) == 0 || strcmp(t->full_run, name) == 0)
+            return 1;
+        for (size_t c = 0; c < t->n_cols; c++)
+            if (strcmp(t->full[c], name) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* Every name a table would add must be free of variables, tables and dimensions. */
+static int name_taken(const sim_catalog *cat, const char *name)
+{
+    return sim_catalog_find(cat, name) >= 0 || table_name_taken(cat, name) ||
+           strcmp(name, cat->entity_dim) == 0 || strcmp(name, "run") == 0 ||
+           strcmp(name, "time") == 0;
+}
+
 int sim_catalog_add(sim_catalog *cat, const sim_var *var)
 {
     if (var == NULL || !name_valid(var->name) || !shape_valid(var->shape) ||
-        sim_catalog_find(cat, var->name) >= 0 || !vars_reserve(cat))
+        sim_catalog_find(cat, var->name) >= 0 || table_name_taken(cat, var->name) ||
+        !vars_reserve(cat))
         return -1;
     sim_var copy = {.name = string_copy(var->name),
                     .units = string_copy(var->units),
@@ -220,6 +295,131 @@ size_t sim_catalog_var_size(const sim_catalog *cat, size_t i)
     return 0;
 }
 
+/* ---- event tables ---- */
+
+/* "<dim>_<column>", or NULL when out of memory. */
+static char *join_name(const char *dim, const char *column)
+{
+    size_t n = strlen(dim) + 1 + strlen(column) + 1;
+    char *s = malloc(n);
+    if (s != NULL)
+        snprintf(s, n, "%s_%s", dim, column);
+    return s;
+}
+
+static int tables_reserve(sim_catalog *cat)
+{
+    if (cat->n_tables < cat->cap_tables)
+        return 1;
+    if (cat->n_tables >= (size_t)INT_MAX)
+        return 0;
+    size_t cap = cat->cap_tables > 0 ? 2 * cat->cap_tables : CATALOG_INITIAL_TABLES;
+    catalog_table *tables = realloc(cat->tables, cap * sizeof *tables);
+    if (tables == NULL)
+        return 0;
+    cat->tables = tables;
+    cat->cap_tables = cap;
+    return 1;
+}
+
+int sim_catalog_add_table(sim_catalog *cat, const char *dim, const char *long_name)
+{
+    if (!name_valid(dim) || name_taken(cat, dim))
+        return -1;
+    catalog_table t = {.dim = string_copy(dim),
+                       .long_name = string_copy(long_name),
+                       .full_run = join_name(dim, TABLE_RUN_COLUMN)};
+    if (t.dim == NULL || t.long_name == NULL || t.full_run == NULL || name_taken(cat, t.full_run) ||
+        !tables_reserve(cat)) {
+        table_free(&t);
+        return -1;
+    }
+    cat->tables[cat->n_tables] = t;
+    return (int)cat->n_tables++;
+}
+
+static int columns_reserve(catalog_table *t)
+{
+    if (t->n_cols < t->cap_cols)
+        return 1;
+    if (t->n_cols >= (size_t)INT_MAX)
+        return 0;
+    size_t cap = t->cap_cols > 0 ? 2 * t->cap_cols : TABLE_INITIAL_COLS;
+    sim_var *cols = realloc(t->cols, cap * sizeof *cols);
+    if (cols == NULL)
+        return 0;
+    t->cols = cols;
+    char **full = realloc(t->full, cap * sizeof *full);
+    if (full == NULL)
+        return 0;
+    t->full = full;
+    t->cap_cols = cap;
+    return 1;
+}
+
+int sim_catalog_add_column(sim_catalog *cat, size_t table, const sim_var *column)
+{
+    if (table >= cat->n_tables || column == NULL || !name_valid(column->name))
+        return -1;
+    catalog_table *t = &cat->tables[table];
+    char *full = join_name(t->dim, column->name);
+    if (full == NULL || name_taken(cat, full) || !columns_reserve(t)) {
+        free(full);
+        return -1;
+    }
+    sim_var copy = {.name = string_copy(column->name),
+                    .units = string_copy(column->units),
+                    .long_name = string_copy(column->long_name),
+                    .shape = SIM_SHAPE_RUN};
+    if (copy.name == NULL || copy.units == NULL || copy.long_name == NULL) {
+        var_strings_free(&copy);
+        free(full);
+        return -1;
+    }
+    t->cols[t->n_cols] = copy;
+    t->full[t->n_cols] = full;
+    return (int)t->n_cols++;
+}
+
+size_t sim_catalog_table_count(const sim_catalog *cat)
+{
+    return cat->n_tables;
+}
+
+int sim_catalog_find_table(const sim_catalog *cat, const char *dim)
+{
+    if (dim == NULL)
+        return -1;
+    for (size_t i = 0; i < cat->n_tables; i++)
+        if (strcmp(cat->tables[i].dim, dim) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *sim_catalog_table_dim(const sim_catalog *cat, size_t table)
+{
+    return table < cat->n_tables ? cat->tables[table].dim : NULL;
+}
+
+const char *sim_catalog_table_long_name(const sim_catalog *cat, size_t table)
+{
+    return table < cat->n_tables ? cat->tables[table].long_name : NULL;
+}
+
+size_t sim_catalog_table_ncols(const sim_catalog *cat, size_t table)
+{
+    return table < cat->n_tables ? cat->tables[table].n_cols : 0;
+}
+
+const sim_var *sim_catalog_table_column(const sim_catalog *cat, size_t table, size_t col)
+{
+    if (table >= cat->n_tables || col >= cat->tables[table].n_cols)
+        return NULL;
+    return &cat->tables[table].cols[col];
+}
+
+/* ---- records ---- */
+
 /* Fill rec->offset; returns 0 when the total does not fit in memory. */
 static int record_layout(sim_record *rec)
 {
@@ -232,6 +432,19 @@ static int record_layout(sim_record *rec)
         total += n;
     }
     rec->offset[rec->n_vars] = total;
+    return 1;
+}
+
+/* Snapshot the catalog's tables; row storage comes with the first append. */
+static int record_tables_alloc(sim_record *rec)
+{
+    const sim_catalog *cat = rec->cat;
+    rec->tables = calloc(cat->n_tables > 0 ? cat->n_tables : 1, sizeof *rec->tables);
+    if (rec->tables == NULL)
+        return 0;
+    rec->n_tables = cat->n_tables;
+    for (size_t i = 0; i < rec->n_tables; i++)
+        rec->tables[i].n_cols = cat->tables[i].n_cols;
     return 1;
 }
 
@@ -253,6 +466,10 @@ sim_record *sim_record_alloc(const sim_catalog *cat)
         sim_record_free(rec);
         return NULL;
     }
+    if (!record_tables_alloc(rec)) {
+        sim_record_free(rec);
+        return NULL;
+    }
     sim_record_clear(rec);
     return rec;
 }
@@ -261,6 +478,10 @@ void sim_record_free(sim_record *rec)
 {
     if (rec == NULL)
         return;
+    if (rec->tables != NULL)
+        for (size_t i = 0; i < rec->n_tables; i++)
+            free(rec->tables[i].rows);
+    free(rec->tables);
     free(rec->values);
     free(rec->offset);
     free(rec);
@@ -271,6 +492,8 @@ void sim_record_clear(sim_record *rec)
     size_t total = rec->offset[rec->n_vars];
     for (size_t i = 0; i < total; i++)
         rec->values[i] = NAN;
+    for (size_t i = 0; i < rec->n_tables; i++)
+        rec->tables[i].n_rows = 0;
 }
 
 double *sim_record_values(sim_record *rec, size_t var)
@@ -286,4 +509,46 @@ const double *sim_record_cvalues(const sim_record *rec, size_t var)
 const sim_catalog *sim_record_catalog(const sim_record *rec)
 {
     return rec->cat;
+}
+
+/* Room for one more row; capacity doubles, checked against overflow. */
+static int table_reserve(record_table *t)
+{
+    if (t->n_rows < t->cap_rows)
+        return 1;
+    size_t cap = t->cap_rows > 0 ? 2 * t->cap_rows : TABLE_INITIAL_ROWS;
+    size_t width = t->n_cols > 0 ? t->n_cols : 1;
+    if (cap <= t->cap_rows || cap > SIZE_MAX / sizeof(double) / width)
+        return 0;
+    double *rows = realloc(t->rows, cap * width * sizeof *rows);
+    if (rows == NULL)
+        return 0;
+    t->rows = rows;
+    t->cap_rows = cap;
+    return 1;
+}
+
+sim_status sim_record_table_append(sim_record *rec, size_t table, const double *row)
+{
+    if (table >= rec->n_tables || (row == NULL && rec->tables[table].n_cols > 0))
+        return SIM_INTERNAL;
+    record_table *t = &rec->tables[table];
+    if (!table_reserve(t))
+        return SIM_NOMEM;
+    if (t->n_cols > 0)
+        memcpy(t->rows + t->n_rows * t->n_cols, row, t->n_cols * sizeof *row);
+    t->n_rows++;
+    return SIM_OK;
+}
+
+size_t sim_record_table_rows(const sim_record *rec, size_t table)
+{
+    return table < rec->n_tables ? rec->tables[table].n_rows : 0;
+}
+
+const double *sim_record_table_data(const sim_record *rec, size_t table)
+{
+    if (table >= rec->n_tables || rec->tables[table].n_rows == 0)
+        return NULL;
+    return rec->tables[table].rows;
 }

@@ -71,7 +71,10 @@ size_t sim_catalog_var_size(const sim_catalog *cat, size_t i);
  * dimension name ("project"), a long name and float64 columns; each run appends rows to its
  * record. The writer stores a table as 1-D datasets along an unlimited dimension named after
  * the table, one per column (named "<dim>_<column>"), plus "<dim>_run" holding the run index,
- * appended in run order. Column shapes are ignored. */
+ * appended in run order. Column shapes are ignored. Tables share one namespace with the
+ * variables: the table's dimension, "<dim>_run" and every "<dim>_<column>" must differ from
+ * every variable, other table name, the entity dimension, "run" and "time". */
+/* Returns the table's index, or -1 (out of memory, bad or taken name). */
 int sim_catalog_add_table(sim_catalog *cat, const char *dim, const char *long_name);
 /* Returns the column index within the table, or -1 (out of memory, name taken, bad name). */
 int sim_catalog_add_column(sim_catalog *cat, size_t table, const sim_var *column);
@@ -94,7 +97,9 @@ double *sim_record_values(sim_record *rec, size_t var);
 const double *sim_record_cvalues(const sim_record *rec, size_t var);
 const sim_catalog *sim_record_catalog(const sim_record *rec);
 /* Append one row (ncols values) to a table; storage grows by doubling and is kept across
- * sim_record_clear, which empties every table. SIM_NOMEM when it cannot grow. */
+ * sim_record_clear, which empties every table. SIM_NOMEM when it cannot grow, SIM_INTERNAL
+ * for an unknown table or a NULL row. A record knows the tables its catalog had when the
+ * record was made. */
 sim_status sim_record_table_append(sim_record *rec, size_t table, const double *row);
 size_t sim_record_table_rows(const sim_record *rec, size_t table);
 /* rows x ncols values, row-major; NULL when the table is empty. */

@@ -1,11 +1,15 @@
 /*
- * sim_queue: the future-event list, a binary min-heap of sim_event stored by value.
+ * sim_queue: the future-event list, a priority queue of sim_event stored by value.
  *
  * Guarantees: sim_queue_pop returns events in the strict order of sim_event_before (time,
- * then priority, then sequence), so equal-time events come out deterministically. Storage is
- * one array grown by doubling; after the queue has reached its peak size push and pop never
- * allocate. Push is O(log n), pop O(log n), peek O(1). The queue knows nothing of timers or
- * cancellation: that is the engine's job (sim_engine.h).
+ * then priority, then sequence), so equal-time events come out deterministically; times may
+ * be pushed in any order. Storage grows with the number of pending events and is kept, and
+ * no allocation is ever made per event: once the queue has reached its peak size push and
+ * pop never allocate, and pop never fails. Peek is O(1); push and pop cost amortized O(log n)
+ * at worst and about O(1) when pushed times do not fall below the last popped one (the
+ * engine's case): the queue is a radix heap on times in front of a small binary heap
+ * (sim_queue.c says why).
+ * The queue knows nothing of timers or cancellation: that is the engine's job (sim_engine.h).
  */
 #ifndef SIM_QUEUE_H
 #define SIM_QUEUE_H

@@ -17,6 +17,12 @@
  * Creation uses a sticky-failure builder: every step is skipped once one has failed, and
  * the first failure is recorded with its HDF5 reason at the moment it happens (HDF5 clears
  * its error stack at the next API call, including the close calls of cleanup).
+ *
+ * Event tables are appended in run order so that the rows of a run stay contiguous, which is
+ * what lets a reader find them through one index (sim_h5_read.c) and lets a merge copy them
+ * run by run. The writer remembers the last run that appended rows and refuses an earlier
+ * (or the same) one instead of reordering: buffering rows for later runs would make memory
+ * grow with the number of runs in flight.
  */
 #include "sim_h5.h"
 
@@ -38,6 +44,11 @@ struct sim_h5_writer {
     sim_h5__var message; /* run_message(run, message_strlen) */
     size_t n_vars;
     sim_h5__var *vars; /* one per catalog variable, in catalog order */
+    size_t n_tables;
+    sim_h5__table *tables; /* one per catalog table */
+    sim_h5__scratch scratch;
+    int64_t last_rows_run; /* last run that appended table rows, -1 before any */
+    bool tables_broken;    /* an append failed: table lengths on disk are unknown */
 };
 
 /* ---- the HDF5 boundary ---- */
@@ -126,90 +137,6 @@ hid_t sim_h5__fapl(bool latest)
     return fapl;
 }
 
-/* ---- argument checks (programming errors of the caller) ---- */
-
-static bool netcdf_name(const char *name)
-{
-    if (name == NULL || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
-        return false;
-    for (const char *c = name; *c != '\0'; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-              *c == '_'))
-            return false;
-    return strlen(name) < SIM_H5_NAME_MAX;
-}
-
-static bool layout_name(const char *name)
-{
-    static const char *const names[] = {
-        SIM_H5_RUN,         SIM_H5_TIME,        SIM_H5_REPLICATION,
-        SIM_H5_DESIGN,      SIM_H5_VARIANT,     SIM_H5_RUN_STATUS,
-        SIM_H5_RUN_MESSAGE, SIM_H5_NAME_STRLEN, SIM_H5_MESSAGE_STRLEN};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i]) == 0)
-            return true;
-    return false;
-}
-
-/* The entity dimension and its names variable are taken too. */
-static bool reserved_name(const char *name, const char *entity)
-{
-    size_t len = strlen(entity);
-    return layout_name(name) ||
-           (strncmp(name, entity, len) == 0 &&
-            (name[len] == '\0' || strcmp(name + len, SIM_H5_ENTITY_NAME_SUF) == 0));
-}
-
-static sim_status check_catalog(const sim_catalog *cat, sim_error *err)
-{
-    const char *entity = sim_catalog_entity_dim(cat);
-    if (!netcdf_name(entity) || layout_name(entity) ||
-        strlen(entity) + sizeof SIM_H5_ENTITY_NAME_SUF > SIM_H5_NAME_MAX)
-        return sim_error_set(err, SIM_INTERNAL, "results file: bad entity dimension name '%s'",
-                             entity ? entity : "(null)");
-    for (size_t i = 0; i < sim_catalog_count(cat); i++) {
-        const char *name = sim_catalog_var(cat, i)->name;
-        if (!netcdf_name(name) || reserved_name(name, entity))
-            return sim_error_set(err, SIM_INTERNAL,
-                                 "results file: variable name '%s' is not a free netCDF name",
-                                 name ? name : "(null)");
-    }
-    for (size_t i = 0; i < sim_catalog_n_entity(cat); i++)
-        if (sim_catalog_entity_name(cat, i) == NULL || sim_catalog_entity_name(cat, i)[0] == '\0')
-            return sim_error_set(err, SIM_INTERNAL, "results file: %s %zu has no name", entity, i);
-    if (sim_catalog_n_time(cat) > 0 && sim_catalog_time(cat) == NULL)
-        return sim_error_set(err, SIM_INTERNAL, "results file: catalog has no sample times");
-    return SIM_OK;
-}
-
-static sim_status check_runs(const sim_h5_runs *runs, sim_error *err)
-{
-    if (runs->n_runs > 0 &&
-        (runs->replication == NULL || runs->design == NULL || runs->variant == NULL))
-        return sim_error_set(err, SIM_INTERNAL, "results file: run coordinates missing");
-    for (size_t i = 0; i < runs->n_variant_names; i++) {
-        const char *name = runs->variant_names[i];
-        if (name == NULL || name[0] == '\0' || strpbrk(name, " \t\n\r") != NULL)
-            return sim_error_set(err, SIM_INTERNAL,
-                                 "results file: variant name %zu is empty or has blanks", i);
-    }
-    for (size_t i = 0; i < runs->n_runs; i++)
-        if (runs->variant[i] < 0 || (size_t)runs->variant[i] >= runs->n_variant_names)
-            return sim_error_set(err, SIM_INTERNAL,
-                                 "results file: run %zu has variant %d, but %zu variants are named",
-                                 i, (int)runs->variant[i], runs->n_variant_names);
-    return SIM_OK;
-}
-
-static sim_status check_args(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
-                             const sim_h5_provenance *prov, sim_error *err)
-{
-    if (path == NULL || cat == NULL || runs == NULL || prov == NULL)
-        return sim_error_set(err, SIM_INTERNAL, "sim_h5_create: missing argument");
-    sim_status st = check_catalog(cat, err);
-    return st != SIM_OK ? st : check_runs(runs, err);
-}
-
 /* ---- writer lifetime ---- */
 
 static void init_var(sim_h5__var *v, const char *name, int rank, hsize_t n_runs, hsize_t width)
@@ -226,13 +153,17 @@ static sim_h5_writer *writer_alloc(const char *path, const sim_catalog *cat, siz
     w->file = -1;
     w->n_runs = n_runs;
     w->n_vars = sim_catalog_count(cat);
+    w->n_tables = sim_catalog_table_count(cat);
+    w->last_rows_run = -1;
+    w->tables = sim_h5__tables_alloc(cat);
     init_var(&w->status, SIM_H5_RUN_STATUS, 1, n_runs, 1);
     init_var(&w->message, SIM_H5_RUN_MESSAGE, 2, n_runs, SIM_H5_MESSAGE_LEN);
     w->path = strdup(path);
     w->vars = calloc(w->n_vars > 0 ? w->n_vars : 1, sizeof *w->vars);
     for (size_t i = 0; w->vars != NULL && i < w->n_vars; i++)
         w->vars[i].ds = -1;
-    if (w->path == NULL || w->vars == NULL) {
+    if (w->path == NULL || w->vars == NULL || w->tables == NULL) {
+        sim_h5__tables_free(w->tables, w->n_tables, NULL, NULL);
         free(w->path);
         free(w->vars);
         free(w);
@@ -252,6 +183,10 @@ static sim_status writer_close_handles(sim_h5_writer *w, sim_error *err)
             st = sim_h5__fail(err, SIM_IO, "%s: cannot close dataset %s", w->path, v->name);
         v->ds = -1;
     }
+    sim_status tables = sim_h5__tables_free(w->tables, w->n_tables, w->path, err);
+    w->tables = NULL;
+    if (st == SIM_OK)
+        st = tables;
     if (w->file >= 0 && H5Fclose(w->file) < 0 && st == SIM_OK)
         st = sim_h5__fail(err, SIM_IO, "%s: cannot close the file", w->path);
     w->file = -1;
@@ -260,6 +195,8 @@ static sim_status writer_close_handles(sim_h5_writer *w, sim_error *err)
 
 static void writer_free(sim_h5_writer *w)
 {
+    sim_h5__tables_free(w->tables, w->n_tables, NULL, NULL);
+    free(w->scratch.values);
     free(w->vars);
     free(w->path);
     free(w);
@@ -274,6 +211,11 @@ static void create_file(sim_h5__build *b)
         sim_h5__ok(b, fapl, "make file access properties for", b->path) &&
         sim_h5__ok(b, H5Pset_link_creation_order(fcpl, order), "track link order in", b->path) &&
         sim_h5__ok(b, H5Pset_attr_creation_order(fcpl, order), "track attribute order in",
+                   b->path) &&
+        /* Each chunk holds one run and is written once, never read back: HDF5's default
+         * 1 MiB chunk cache per dataset would only keep written chunks around, so memory
+         * and write time would grow with the number of runs. */
+        sim_h5__ok(b, H5Pset_cache(fapl, 0, 0, 0, 0.75), "switch off the chunk cache of",
                    b->path)) {
         b->file = H5Fcreate(b->path, H5F_ACC_TRUNC, fcpl, fapl);
         if (b->file < 0)
@@ -286,7 +228,7 @@ static void create_file(sim_h5__build *b)
 sim_h5_writer *sim_h5_create(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
                              const sim_h5_provenance *prov, sim_error *err)
 {
-    if (check_args(path, cat, runs, prov, err) != SIM_OK)
+    if (sim_h5__check_args(path, cat, runs, prov, err) != SIM_OK)
         return NULL;
     sim_h5__mute mute;
     sim_h5__mute_begin(&mute);
@@ -301,6 +243,8 @@ sim_h5_writer *sim_h5_create(const char *path, const sim_catalog *cat, const sim
     sim_h5__write_provenance(&b, prov);
     if (w != NULL)
         sim_h5__lay_out(&b, cat, runs, &w->status, &w->message, w->vars);
+    if (w != NULL)
+        sim_h5__lay_out_tables(&b, cat, w->tables);
     if (b.status == SIM_OK)
         sim_h5__ok(&b, H5Fstart_swmr_write(b.file), "start SWMR writing of", path);
     if (b.status != SIM_OK && w != NULL) {
@@ -365,12 +309,28 @@ static sim_status check_run(const sim_h5_writer *w, size_t run, sim_error *err)
     return SIM_OK;
 }
 
+static sim_status check_tables(const sim_h5_writer *w, const sim_catalog *cat, sim_error *err)
+{
+    if (sim_catalog_table_count(cat) != w->n_tables)
+        return sim_error_set(err, SIM_INTERNAL, "%s: record has %zu tables, the file %zu", w->path,
+                             sim_catalog_table_count(cat), w->n_tables);
+    for (size_t t = 0; t < w->n_tables; t++)
+        if (strcmp(sim_catalog_table_dim(cat, t), w->tables[t].dim) != 0 ||
+            sim_catalog_table_ncols(cat, t) != w->tables[t].n_cols)
+            return sim_error_set(err, SIM_INTERNAL,
+                                 "%s: record table %zu (%s) does not match the file's %s", w->path,
+                                 t, sim_catalog_table_dim(cat, t), w->tables[t].dim);
+    return SIM_OK;
+}
+
 static sim_status check_record(const sim_h5_writer *w, const sim_record *rec, sim_error *err)
 {
     const sim_catalog *cat = rec != NULL ? sim_record_catalog(rec) : NULL;
     if (cat == NULL || sim_catalog_count(cat) != w->n_vars)
         return sim_error_set(err, SIM_INTERNAL, "%s: record does not match the file's catalog",
                              w->path);
+    if (check_tables(w, cat, err) != SIM_OK)
+        return SIM_INTERNAL;
     for (size_t i = 0; i < w->n_vars; i++)
         if (sim_catalog_var_size(cat, i) != w->vars[i].size ||
             strcmp(sim_catalog_var(cat, i)->name, w->vars[i].name) != 0)
@@ -380,11 +340,51 @@ static sim_status check_record(const sim_h5_writer *w, const sim_record *rec, si
     return SIM_OK;
 }
 
+static bool has_rows(const sim_h5_writer *w, const sim_record *rec)
+{
+    for (size_t t = 0; t < w->n_tables; t++)
+        if (sim_record_table_rows(rec, t) > 0)
+            return true;
+    return false;
+}
+
+/* Rows arrive in run order, and only while every earlier append succeeded. */
+static sim_status check_row_order(const sim_h5_writer *w, size_t run, const sim_record *rec,
+                                  sim_error *err)
+{
+    if (!has_rows(w, rec))
+        return SIM_OK;
+    if (w->tables_broken)
+        return sim_error_set(err, SIM_IO, "%s: cannot append rows of run %zu after a failed append",
+                             w->path, run);
+    if ((int64_t)run <= w->last_rows_run)
+        return sim_error_set(err, SIM_INTERNAL,
+                             "%s: run %zu has table rows but run %lld appended rows already (runs "
+                             "with rows must be written in increasing order)",
+                             w->path, run, (long long)w->last_rows_run);
+    return SIM_OK;
+}
+
+static sim_status append_tables(sim_h5_writer *w, size_t run, const sim_record *rec, sim_error *err)
+{
+    sim_status st = SIM_OK;
+    for (size_t t = 0; t < w->n_tables && st == SIM_OK; t++)
+        st = sim_h5__table_append(w->path, &w->tables[t], run, sim_record_table_data(rec, t),
+                                  sim_record_table_rows(rec, t), &w->scratch, err);
+    if (st != SIM_OK)
+        w->tables_broken = true;
+    else if (has_rows(w, rec))
+        w->last_rows_run = (int64_t)run;
+    return st;
+}
+
 sim_status sim_h5_write_run(sim_h5_writer *w, size_t run, const sim_record *rec, sim_error *err)
 {
     sim_status st = check_run(w, run, err);
     if (st == SIM_OK)
         st = check_record(w, rec, err);
+    if (st == SIM_OK)
+        st = check_row_order(w, run, rec, err);
     if (st != SIM_OK)
         return st;
     sim_h5__mute mute;
@@ -392,6 +392,8 @@ sim_status sim_h5_write_run(sim_h5_writer *w, size_t run, const sim_record *rec,
     for (size_t i = 0; i < w->n_vars && st == SIM_OK; i++)
         if (w->vars[i].size > 0)
             st = write_row(w, &w->vars[i], run, H5T_NATIVE_DOUBLE, sim_record_cvalues(rec, i), err);
+    if (st == SIM_OK)
+        st = append_tables(w, run, rec, err);
     if (st == SIM_OK)
         st = set_status(w, run, SIM_H5_COMPLETE, err);
     sim_h5__mute_end(&mute);

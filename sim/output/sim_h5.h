@@ -12,11 +12,31 @@
  * per catalog variable (run), (run, entity), (run, time) or (run, time, entity), float64,
  * chunked one run per chunk (at most 1 MiB), shuffle + deflate 4, fill value NaN, with
  * `units`, `long_name`, `_FillValue` and `coordinates`. Zero-length time or entity
- * dimensions are kept (their variables are empty). Root attributes: Conventions "CF-1.8",
+ * dimensions are kept (their variables are empty).
+ *
+ * Event tables (sim_catalog_add_table): each table is an unlimited dimension `<dim>` with the
+ * coordinate `<dim>(<dim>)` (int64 row index), `<dim>_run(<dim>)` (int64, the run a row
+ * belongs to) and one float64 `<dim>_<column>(<dim>)` per column (units, long_name,
+ * _FillValue NaN, coordinates "<dim>_run"), chunked 1024 rows, shuffle + deflate 4. The rows
+ * of run i are appended (H5Dset_extent, allowed in SWMR mode) when run i is written, so the
+ * rows of one run are contiguous; callers deliver runs that have rows in increasing run
+ * order. A table row counts only where run_status of its run is 1: a killed or failed write
+ * can leave rows of a run that never completed.
+ *
+ * Sweeps (runs->n_design > 0) add the dimension `design_point` with the coordinate
+ * `design_point(design_point)` (int64) and one `param_<x>(design_point)` per factor: float64
+ * with long_name = the factor's YAML path and units from its suffix (_h "h", _eur "EUR",
+ * _per_h "h-1", else "1"), or, for a categorical factor, int32 codes with flag_values and
+ * flag_meanings naming the levels. `design(run)` stays each run's design point index: a
+ * variable `design(run)` and a dimension `design` cannot share a name in netCDF, hence
+ * `design_point`.
+ *
+ * Root attributes: Conventions "CF-1.8",
  * title, source, history, ecotwin version and git commit, library versions, command line,
  * hostname, start time (UTC ISO 8601), master seed, RNG algorithm, thread and rank counts,
- * Slurm job ids when set, the resolved scenario YAML (attribute scenario_yaml, any size); at
- * close `end_time` and, last of all, `complete` = 1. Attributes are never rewritten.
+ * Slurm job ids when set, the resolved scenario YAML (attribute scenario_yaml, any size),
+ * `kind` ("run" or "sweep"), `sweep_fingerprint` when given; at close `end_time` and, last
+ * of all, `complete` = 1. Attributes are never rewritten.
  *
  * Crash safety: the file is created with H5F_LIBVER_LATEST, every dataset and attribute but
  * the closing ones exists before the first run is written, and writing happens in SWMR mode,
@@ -42,10 +62,22 @@
 typedef struct sim_h5_runs {
     size_t n_runs;
     const int64_t *replication; /* n_runs */
-    const int64_t *design;      /* n_runs */
+    const int64_t *design;      /* n_runs; < n_design when n_design > 0 */
     const int32_t *variant;     /* n_runs, index into variant_names */
     const char *const *variant_names;
     size_t n_variant_names;
+    /* Design points of a sweep; n_design == 0 (a plain run) adds nothing to the file and the
+     * factor fields are ignored. */
+    size_t n_design;
+    size_t n_factors;
+    const char *const *factor_vars;  /* n_factors names "param_<x>" (netCDF identifiers) */
+    const char *const *factor_paths; /* n_factors YAML paths, the variables' long_name */
+    const double *factor_values;     /* n_design x n_factors, row-major; codes 0, 1, ... of a
+                                        categorical factor's levels */
+    /* Per factor: the NULL-terminated level names of a categorical factor, or NULL for a
+     * numeric one; the whole array may be NULL when no factor is categorical. Characters
+     * other than [A-Za-z0-9_.+@-] become '_' in flag_meanings. */
+    const char *const *const *factor_levels;
 } sim_h5_runs;
 
 typedef struct sim_h5_provenance {
@@ -61,6 +93,10 @@ typedef struct sim_h5_provenance {
     /* libyaml version (yaml_get_version_string()); this library does not link libyaml.
      * NULL is recorded as "unknown". */
     const char *libyaml_version;
+    /* Root attribute sweep_fingerprint, written when not NULL (resume compares it). */
+    const char *fingerprint;
+    /* Root attribute kind: "run" or "sweep"; NULL is recorded as "run". */
+    const char *kind;
 } sim_h5_provenance;
 
 typedef struct sim_h5_writer sim_h5_writer;
@@ -69,14 +105,20 @@ typedef struct sim_h5_writer sim_h5_writer;
  * failure: SIM_IO with the path and the reason when the file cannot be made or written,
  * SIM_INTERNAL for arguments that break the layout (names that are not netCDF identifiers or
  * clash with the layout's, unnamed entities, variant indices without names, variant names
- * with blanks), SIM_NOMEM. Nothing is left behind in that case. */
+ * with blanks, design indices or categorical codes out of range, factor names that are not
+ * free "param_" identifiers, a kind other than "run" or "sweep"), SIM_NOMEM. Nothing is left
+ * behind in that case. */
 sim_h5_writer *sim_h5_create(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
                              const sim_h5_provenance *prov, sim_error *err);
 
-/* Write run `run` (< n_runs) from rec, then mark it complete and flush. A run index out of
- * range or a record of another catalog is SIM_INTERNAL; a failed write SIM_IO. */
+/* Write run `run` (< n_runs) from rec, its table rows appended, then mark it complete and
+ * flush. A run index out of range, a record of another catalog (variables or tables), or a
+ * run with table rows whose index is not above that of the last run that appended rows is
+ * SIM_INTERNAL; a failed write SIM_IO (after a failed append, every later run with rows is
+ * SIM_IO too: the tables' lengths are no longer known). */
 sim_status sim_h5_write_run(sim_h5_writer *w, size_t run, const sim_record *rec, sim_error *err);
-/* Mark run `run` failed (status 2) and store message (cut to 256 bytes) in run_message. */
+/* Mark run `run` failed (status 2) and store message (cut to 256 bytes) in run_message.
+ * Appends no table rows. */
 sim_status sim_h5_fail_run(sim_h5_writer *w, size_t run, const char *message, sim_error *err);
 
 /* Finish the file: complete != 0 adds end_time and complete = 1; 0 leaves the file marked
@@ -91,6 +133,41 @@ sim_status sim_h5_close(sim_h5_writer *w, int complete, sim_error *err);
  * ecotwin_version attribute SIM_NOINPUT "not an ecotwin results file"; a failed write to
  * out SIM_IO. Missing or mistyped parts of an ecotwin file print as "?", never a crash. */
 sim_status sim_h5_inspect(const char *path, FILE *out, sim_error *err);
+
+/* ---- reading a results file back (resume, merge) ----
+ *
+ * A reader opens a file read-only; a file whose writer was killed (still marked open for
+ * writing) is opened as a SWMR reader instead, as sim_h5_inspect does. Run statuses, the
+ * completeness flag and every string root attribute are read once at open. Reading a run
+ * needs a record whose catalog matches the file: every catalog variable must exist with the
+ * same shape (dimension names and lengths), every table with its columns; extra variables in
+ * the file are ignored. A table's rows are found through an index of `<dim>_run` built on
+ * first use (the rows of a run are contiguous). One reader is used by one thread at a time. */
+typedef struct sim_h5_reader sim_h5_reader;
+
+/* NULL with err filled: SIM_NOINPUT for a missing file or an HDF5 file that is not an
+ * ecotwin results file, SIM_IO "<path> is not a readable HDF5 file: <reason>" for anything
+ * HDF5 cannot open (not HDF5, truncated), SIM_IO for an ecotwin file without a readable
+ * run_status(run), SIM_NOMEM. */
+sim_h5_reader *sim_h5_open_read(const char *path, sim_error *err);
+void sim_h5_reader_close(sim_h5_reader *r); /* NULL is a no-op */
+size_t sim_h5_reader_n_runs(const sim_h5_reader *r);
+/* 0 not run, 1 complete, 2 failed (as stored; another stored value is returned as is), -1
+ * for a run out of range. */
+int sim_h5_reader_run_status(const sim_h5_reader *r, size_t run);
+/* A string root attribute (scenario_yaml, sweep_fingerprint, model, kind, ...), NULL when
+ * absent or not text. Owned by the reader, valid until sim_h5_reader_close. */
+const char *sim_h5_reader_attr(const sim_h5_reader *r, const char *name);
+/* 1 when the file's `complete` attribute is 1 (the writer finished), else 0. */
+int sim_h5_reader_complete(const sim_h5_reader *r);
+/* Failure message of a failed run ("" when none), NULL when out of range or unreadable.
+ * Valid until the next call on r. */
+const char *sim_h5_reader_run_message(sim_h5_reader *r, size_t run);
+/* Fill rec (cleared first) with run `run`: every catalog variable and the run's table rows.
+ * SIM_INVALID when the run is out of range or not complete, or the record's catalog does not
+ * match the file (the message names the first difference); SIM_IO when a read fails or a
+ * table's run index is damaged (rows of a run not contiguous, run out of range); SIM_NOMEM. */
+sim_status sim_h5_reader_read_run(sim_h5_reader *r, size_t run, sim_record *rec, sim_error *err);
 
 /* Call once at program start, before any other HDF5 call: silences HDF5's own error stack
  * printing, and keeps HDF5 from closing files at exit (HDF5 1.10 crashes then on a file whose

@@ -9,15 +9,17 @@
  * the ecotwin_version attribute (SIM_NOINPUT).
  *
  * A writer killed in SWMR mode leaves the superblock marked "open for writing"; HDF5 then
- * refuses a plain read-only open but accepts a SWMR reader, which is what we fall back to.
+ * refuses a plain read-only open but accepts a SWMR reader, which is what we fall back to
+ * (sim_h5__open_results, shared with the reader).
+ *
+ * Event tables are the unlimited dimensions: each is listed with its row count and long
+ * name among the dimensions.
  */
 #include "sim_h5.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -140,31 +142,7 @@ static const char *text_or_unknown(hid_t obj, const char *name, char *buf, size_
 
 static sim_status open_file(inspect *in, sim_error *err)
 {
-    struct stat st;
-    if (stat(in->path, &st) != 0)
-        return sim_error_set(err, SIM_NOINPUT, "cannot open %s: %s", in->path, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return sim_error_set(err, SIM_IO, "%s is not a readable HDF5 file: it is a directory",
-                             in->path);
-    hid_t fapl = sim_h5__fapl(false);
-    in->file = H5Fopen(in->path, H5F_ACC_RDONLY, fapl);
-    if (in->file < 0) {
-        sim_status status = sim_h5__fail(err, SIM_IO, "%s is not a readable HDF5 file", in->path);
-        in->file = H5Fopen(in->path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
-        in->reader_only = in->file >= 0;
-        if (in->file < 0) {
-            sim_h5__close_id(fapl);
-            return status;
-        }
-        sim_error_clear(err);
-    }
-    sim_h5__close_id(fapl);
-    char version[LABEL_LEN];
-    if (!attr_text(in->file, "ecotwin_version", version, sizeof version))
-        return sim_error_set(err, SIM_NOINPUT,
-                             "%s: not an ecotwin results file (no ecotwin_version attribute)",
-                             in->path);
-    return SIM_OK;
+    return sim_h5__open_results(in->path, &in->file, &in->reader_only, err);
 }
 
 /* ---- runs ---- */
@@ -476,6 +454,27 @@ static void print_entity_names(const inspect *in, const char *dim, hsize_t n)
     sim_h5__close_id(ds);
 }
 
+static bool unlimited(hid_t ds)
+{
+    hsize_t dims[H5S_MAX_RANK], max[H5S_MAX_RANK];
+    hid_t space = H5Dget_space(ds);
+    bool grows =
+        space >= 0 && H5Sget_simple_extent_dims(space, dims, max) == 1 && max[0] == H5S_UNLIMITED;
+    sim_h5__close_id(space);
+    return grows;
+}
+
+/* An event table: its rows and what a row is. */
+static void print_table(const inspect *in, hid_t ds)
+{
+    char *long_name = malloc(TEXT_MAX);
+    fprintf(in->out, " rows (event table");
+    if (long_name != NULL && attr_text(ds, "long_name", long_name, TEXT_MAX) && long_name[0])
+        fprintf(in->out, ": %s", long_name);
+    fprintf(in->out, ")");
+    free(long_name);
+}
+
 static void print_dimension(const inspect *in, const char *name, hid_t ds)
 {
     hsize_t dims[H5S_MAX_RANK];
@@ -488,6 +487,10 @@ static void print_dimension(const inspect *in, const char *name, hid_t ds)
     if (H5DSget_scale_name(ds, label, sizeof label) > 0 &&
         strncmp(label, SIM_H5_DIM_ONLY, strlen(SIM_H5_DIM_ONLY)) == 0)
         fprintf(in->out, " (string length)");
+    else if (unlimited(ds))
+        print_table(in, ds);
+    else if (strcmp(name, SIM_H5_DESIGN_POINT) == 0)
+        fprintf(in->out, " (design points of the sweep)");
     else if (strcmp(name, SIM_H5_RUN) != 0 && strcmp(name, SIM_H5_TIME) != 0)
         print_entity_names(in, name, dims[0]);
     fprintf(in->out, "\n");

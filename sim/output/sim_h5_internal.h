@@ -34,6 +34,9 @@
 #define SIM_H5_NAME_STRLEN     "name_strlen"
 #define SIM_H5_MESSAGE_STRLEN  "message_strlen"
 #define SIM_H5_ENTITY_NAME_SUF "_name"
+#define SIM_H5_DESIGN_POINT    "design_point"
+#define SIM_H5_FACTOR_PREFIX   "param_"
+#define SIM_H5_TABLE_RUN_SUF   "_run"
 
 /* Variable names are netCDF identifiers shorter than this (checked at creation). */
 #define SIM_H5_NAME_MAX 64
@@ -43,6 +46,10 @@
 
 /* Width of run_message: a failure message is cut to this many bytes. */
 #define SIM_H5_MESSAGE_LEN 256
+
+#define SIM_H5_DEFLATE_LEVEL 4
+/* Rows per chunk of a table dataset: 8 KiB of float64, appended run by run. */
+#define SIM_H5_TABLE_CHUNK_ROWS ((hsize_t)1024)
 
 /* run_status values. */
 #define SIM_H5_NOT_RUN  0
@@ -103,6 +110,75 @@ typedef struct sim_h5__var {
     hsize_t dims[SIM_H5_MAX_RANK];
     size_t size; /* values per run */
 } sim_h5__var;
+
+/* The arguments of sim_h5_create, checked before anything is made (sim_h5_check.c):
+ * SIM_INTERNAL naming the first problem. */
+sim_status sim_h5__check_args(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
+                              const sim_h5_provenance *prov, sim_error *err);
+/* [A-Za-z][A-Za-z0-9_]* and shorter than SIM_H5_NAME_MAX. */
+bool sim_h5__netcdf_name(const char *name);
+
+/* What a dataset is made of (sim_h5__new_dataset). */
+typedef struct sim_h5__ds_spec {
+    const char *name;
+    hid_t ftype;
+    int rank;
+    hsize_t dims[SIM_H5_MAX_RANK];
+    hsize_t chunk[SIM_H5_MAX_RANK]; /* chunk[0] == 0: contiguous */
+    bool compress;                  /* shuffle + deflate */
+    bool early;                     /* allocate storage at creation (written in SWMR mode) */
+    bool unlimited;                 /* axis 0 may grow (chunked, even when empty) */
+    hid_t fill_type;
+    const void *fill; /* NULL: HDF5's default fill (zeros) */
+} sim_h5__ds_spec;
+
+/* Create a dataset and attach scales[i] (when >= 0) to its axis i; -1 once failed. */
+hid_t sim_h5__new_dataset(sim_h5__build *b, const sim_h5__ds_spec *s, const hid_t *scales);
+/* Coordinate variable 0..n-1 (int64 when wide, else int32) made a dimension scale. */
+hid_t sim_h5__index_coordinate(sim_h5__build *b, const char *name, hsize_t n, bool wide,
+                               const char *long_name);
+/* Record SIM_NOMEM unless a failure is recorded already. */
+void sim_h5__nomem(sim_h5__build *b);
+
+/* The design_point dimension and the param_ variables of a sweep (sim_h5_design.c); nothing
+ * when runs->n_design == 0. */
+void sim_h5__lay_out_design(sim_h5__build *b, const sim_h5_runs *runs);
+
+/* ---- event tables (sim_h5_tables.c) ---- */
+
+/* A table the writer keeps open: ds[0] the coordinate <dim>, ds[1] <dim>_run, ds[2 + c]
+ * column c; n_rows rows written so far. */
+typedef struct sim_h5__table {
+    char dim[SIM_H5_NAME_MAX];
+    size_t n_cols;
+    hid_t *ds; /* n_cols + 2 */
+    hsize_t n_rows;
+} sim_h5__table;
+
+/* A buffer the writer keeps between runs for the integer columns of an append. */
+typedef struct sim_h5__scratch {
+    int64_t *values;
+    size_t cap;
+} sim_h5__scratch;
+
+/* The catalog's tables with every dataset id at -1; NULL when out of memory. */
+sim_h5__table *sim_h5__tables_alloc(const sim_catalog *cat);
+/* Close every dataset (first failure on err) and free; tables == NULL is a no-op. */
+sim_status sim_h5__tables_free(sim_h5__table *tables, size_t n, const char *path, sim_error *err);
+/* Create every table's datasets, empty and unlimited. */
+void sim_h5__lay_out_tables(sim_h5__build *b, const sim_catalog *cat, sim_h5__table *tables);
+/* Append n_rows rows (row-major, t->n_cols wide) of run `run`; SIM_IO when HDF5 fails (the
+ * table's length on disk is then unknown), SIM_NOMEM. */
+sim_status sim_h5__table_append(const char *path, sim_h5__table *t, size_t run, const double *rows,
+                                size_t n_rows, sim_h5__scratch *scratch, sim_error *err);
+
+/* ---- opening an existing file (sim_h5_read.c) ---- */
+
+/* Open path read-only into *file, falling back to a SWMR reader (*reader_only = true) for a
+ * file whose writer never closed it; the file must carry a string attribute
+ * ecotwin_version. On failure *file is -1 and err filled: SIM_NOINPUT (missing file, not an
+ * ecotwin file), SIM_IO (not readable HDF5, a directory). */
+sim_status sim_h5__open_results(const char *path, hid_t *file, bool *reader_only, sim_error *err);
 
 /* Root attributes of provenance (all but end_time and complete). */
 void sim_h5__write_provenance(sim_h5__build *b, const sim_h5_provenance *p);

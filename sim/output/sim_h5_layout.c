@@ -1,7 +1,9 @@
 /*
  * sim_h5_layout: everything sim_h5_create puts into a new results file, in creation order:
  * provenance attributes, the dimensions (run, time, the entity dimension and the string
- * lengths), the entity names, the run coordinates, and one dataset per catalog variable.
+ * lengths), the design points of a sweep (sim_h5_design.c), the entity names, the run
+ * coordinates, and one dataset per catalog variable; the event tables follow
+ * (sim_h5_tables.c).
  * Layout contract in sim_h5.h; why strings are character arrays and the scenario is an
  * attribute is explained at the top of sim_h5.c.
  *
@@ -26,7 +28,6 @@
 /* A chunk holds at most 1 MiB of float64, HDF5's default chunk cache size, so that writing
  * one run never evicts a half-written chunk. */
 #define CHUNK_MAX_VALUES ((hsize_t)1 << 17)
-#define DEFLATE_LEVEL    4
 /* run_message rows per chunk: 16 KiB of mostly empty, well-compressing text. */
 #define MESSAGE_CHUNK_RUNS ((hsize_t)64)
 #define HOST_TEXT_LEN      256
@@ -88,17 +89,7 @@ void sim_h5__put_nums(sim_h5__build *b, hid_t obj, const char *name, hid_t ftype
 
 /* ---- datasets ---- */
 
-typedef struct ds_spec {
-    const char *name;
-    hid_t ftype;
-    int rank;
-    hsize_t dims[SIM_H5_MAX_RANK];
-    hsize_t chunk[SIM_H5_MAX_RANK]; /* chunk[0] == 0: contiguous */
-    bool compress;                  /* shuffle + deflate */
-    bool early;                     /* allocate storage at creation (written in SWMR mode) */
-    hid_t fill_type;
-    const void *fill; /* NULL: HDF5's default fill (zeros) */
-} ds_spec;
+typedef sim_h5__ds_spec ds_spec;
 
 static bool has_zero_dim(const ds_spec *s)
 {
@@ -110,14 +101,15 @@ static bool has_zero_dim(const ds_spec *s)
 
 static herr_t set_layout(hid_t dcpl, const ds_spec *s)
 {
-    bool chunked = s->chunk[0] > 0 && !has_zero_dim(s);
+    /* Fixed-size chunked datasets cannot be empty; growing ones always are chunked. */
+    bool chunked = s->chunk[0] > 0 && (s->unlimited || !has_zero_dim(s));
     herr_t rc = H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     if (rc >= 0 && chunked)
         rc = H5Pset_chunk(dcpl, s->rank, s->chunk);
     if (rc >= 0 && chunked && s->compress)
         rc = H5Pset_shuffle(dcpl);
     if (rc >= 0 && chunked && s->compress)
-        rc = H5Pset_deflate(dcpl, DEFLATE_LEVEL);
+        rc = H5Pset_deflate(dcpl, SIM_H5_DEFLATE_LEVEL);
     if (rc >= 0 && s->fill != NULL)
         rc = H5Pset_fill_value(dcpl, s->fill_type, s->fill);
     if (rc >= 0 && s->early)
@@ -125,13 +117,15 @@ static herr_t set_layout(hid_t dcpl, const ds_spec *s)
     return rc;
 }
 
-/* Create a dataset and attach scales[i] (when >= 0) to its axis i. */
-static hid_t new_dataset(sim_h5__build *b, const ds_spec *s, const hid_t *scales)
+hid_t sim_h5__new_dataset(sim_h5__build *b, const ds_spec *s, const hid_t *scales)
 {
     if (b->status != SIM_OK)
         return -1;
+    hsize_t max[SIM_H5_MAX_RANK];
+    for (int i = 0; i < s->rank; i++)
+        max[i] = i == 0 && s->unlimited ? H5S_UNLIMITED : s->dims[i];
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    hid_t space = H5Screate_simple(s->rank, s->dims, NULL);
+    hid_t space = H5Screate_simple(s->rank, s->dims, max);
     hid_t ds = -1;
     if (sim_h5__ok(b, dcpl, "make creation properties for", s->name) &&
         sim_h5__ok(b, space, "describe dataset", s->name) &&
@@ -155,7 +149,7 @@ static void write_all(sim_h5__build *b, hid_t ds, hid_t mtype, const void *buf, 
         sim_h5__ok(b, H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), "write", name);
 }
 
-static void nomem(sim_h5__build *b)
+void sim_h5__nomem(sim_h5__build *b)
 {
     if (b->status == SIM_OK)
         b->status = sim_error_set(b->err, SIM_NOMEM, "%s: out of memory", b->path);
@@ -173,7 +167,7 @@ static hid_t coordinate(sim_h5__build *b, const char *name, hid_t ftype, hid_t m
                         const void *values, const char *units, const char *long_name)
 {
     ds_spec s = {.name = name, .ftype = ftype, .rank = 1, .dims = {n}};
-    hid_t ds = new_dataset(b, &s, NULL);
+    hid_t ds = sim_h5__new_dataset(b, &s, NULL);
     write_all(b, ds, mtype, values, n, name);
     if (b->status == SIM_OK)
         sim_h5__ok(b, H5DSset_scale(ds, name), "make a dimension of", name);
@@ -182,13 +176,13 @@ static hid_t coordinate(sim_h5__build *b, const char *name, hid_t ftype, hid_t m
     return ds;
 }
 
-static hid_t index_coordinate(sim_h5__build *b, const char *name, hsize_t n, bool wide,
-                              const char *long_name)
+hid_t sim_h5__index_coordinate(sim_h5__build *b, const char *name, hsize_t n, bool wide,
+                               const char *long_name)
 {
     size_t width = wide ? sizeof(int64_t) : sizeof(int32_t);
     void *values = malloc(n > 0 ? n * width : 1);
     if (values == NULL) {
-        nomem(b);
+        sim_h5__nomem(b);
         return -1;
     }
     for (hsize_t i = 0; i < n; i++) {
@@ -208,7 +202,7 @@ static hid_t index_coordinate(sim_h5__build *b, const char *name, hsize_t n, boo
 static hid_t dimension_only(sim_h5__build *b, const char *name, hsize_t n)
 {
     ds_spec s = {.name = name, .ftype = H5T_IEEE_F32BE, .rank = 1, .dims = {n}};
-    hid_t ds = new_dataset(b, &s, NULL);
+    hid_t ds = sim_h5__new_dataset(b, &s, NULL);
     char label[96];
     snprintf(label, sizeof label, "%s%10d", SIM_H5_DIM_ONLY, (int)n);
     if (b->status == SIM_OK)
@@ -235,11 +229,11 @@ static void make_dims(sim_h5__build *b, const sim_catalog *cat, size_t n_runs, h
     d->n_time = sim_catalog_n_time(cat);
     d->n_entity = sim_catalog_n_entity(cat);
     d->name_width = name_width(cat);
-    d->run = index_coordinate(b, SIM_H5_RUN, d->n_runs, true,
-                              "run index (design point x replication x variant)");
+    d->run = sim_h5__index_coordinate(b, SIM_H5_RUN, d->n_runs, true,
+                                      "run index (design point x replication x variant)");
     d->time = coordinate(b, SIM_H5_TIME, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, d->n_time,
                          sim_catalog_time(cat), "h", "sample time since simulation start");
-    d->entity = index_coordinate(b, entity, d->n_entity, false, long_name);
+    d->entity = sim_h5__index_coordinate(b, entity, d->n_entity, false, long_name);
     d->name_len = dimension_only(b, SIM_H5_NAME_STRLEN, d->name_width);
     d->message_len = dimension_only(b, SIM_H5_MESSAGE_STRLEN, SIM_H5_MESSAGE_LEN);
 }
@@ -266,7 +260,7 @@ static hid_t char_array(sim_h5__build *b, const char *name, hid_t dim, hid_t wid
                  .chunk = {chunk_rows, width},
                  .compress = chunk_rows > 0};
     hid_t scales[2] = {dim, width_dim};
-    hid_t ds = new_dataset(b, &s, scales);
+    hid_t ds = sim_h5__new_dataset(b, &s, scales);
     sim_h5__put_text(b, ds, "long_name", long_name);
     sim_h5__put_text(b, ds, "_Encoding", "utf-8");
     return ds;
@@ -279,7 +273,7 @@ static void make_entity_names(sim_h5__build *b, const sim_catalog *cat, const h5
     snprintf(long_name, sizeof long_name, "%s name", sim_catalog_entity_dim(cat));
     char *text = calloc(d->n_entity > 0 ? d->n_entity * d->name_width : 1, 1);
     if (text == NULL) {
-        nomem(b);
+        sim_h5__nomem(b);
         return;
     }
     for (size_t i = 0; i < d->n_entity; i++) {
@@ -317,7 +311,7 @@ static void variant_flags(sim_h5__build *b, hid_t ds, const sim_h5_runs *runs)
     int32_t *values = malloc(n > 0 ? n * sizeof *values : 1);
     char *meanings = join_names(runs->variant_names, n);
     if (values == NULL || meanings == NULL)
-        nomem(b);
+        sim_h5__nomem(b);
     for (size_t i = 0; values != NULL && i < n; i++)
         values[i] = (int32_t)i;
     if (n > 0 && values != NULL && meanings != NULL) {
@@ -332,7 +326,7 @@ static void run_integers(sim_h5__build *b, const char *name, hid_t ftype, hid_t 
                          const void *values, const h5_dims *d, const char *long_name)
 {
     ds_spec s = {.name = name, .ftype = ftype, .rank = 1, .dims = {d->n_runs}};
-    hid_t ds = new_dataset(b, &s, &d->run);
+    hid_t ds = sim_h5__new_dataset(b, &s, &d->run);
     write_all(b, ds, mtype, values, d->n_runs, name);
     sim_h5__put_text(b, ds, "units", "1");
     sim_h5__put_text(b, ds, "long_name", long_name);
@@ -349,7 +343,7 @@ static void make_run_coords(sim_h5__build *b, const sim_h5_runs *runs, const h5_
 
     ds_spec variant = {.name = SIM_H5_VARIANT, .ftype = H5T_STD_I32LE, .rank = 1};
     variant.dims[0] = d->n_runs;
-    hid_t ds = new_dataset(b, &variant, &d->run);
+    hid_t ds = sim_h5__new_dataset(b, &variant, &d->run);
     write_all(b, ds, H5T_NATIVE_INT32, runs->variant, d->n_runs, SIM_H5_VARIANT);
     sim_h5__put_text(b, ds, "long_name", "scenario variant");
     variant_flags(b, ds, runs);
@@ -358,7 +352,7 @@ static void make_run_coords(sim_h5__build *b, const sim_h5_runs *runs, const h5_
     /* Written in SWMR mode: storage exists before, so no allocation happens then. */
     ds_spec status = {.name = SIM_H5_RUN_STATUS, .ftype = H5T_STD_I8LE, .rank = 1, .early = true};
     status.dims[0] = d->n_runs;
-    status_var->ds = new_dataset(b, &status, &d->run);
+    status_var->ds = sim_h5__new_dataset(b, &status, &d->run);
     sim_h5__put_text(b, status_var->ds, "long_name", "run status");
     static const int8_t status_values[3] = {SIM_H5_NOT_RUN, SIM_H5_COMPLETE, SIM_H5_FAILED};
     sim_h5__put_nums(b, status_var->ds, "flag_values", H5T_STD_I8LE, H5T_NATIVE_INT8, status_values,
@@ -435,7 +429,7 @@ static void make_variable(sim_h5__build *b, sim_h5__var *v, const sim_catalog *c
     v->rank = s.rank;
     memcpy(v->dims, s.dims, sizeof v->dims);
     v->size = sim_catalog_var_size(cat, i);
-    v->ds = new_dataset(b, &s, scales);
+    v->ds = sim_h5__new_dataset(b, &s, scales);
     variable_attrs(b, v->ds, var, sim_catalog_entity_dim(cat));
 }
 
@@ -472,7 +466,7 @@ static void put_history(sim_h5__build *b, hid_t root, const char *now, const cha
     size_t len = strlen(now) + strlen(cmd) + 2;
     char *history = malloc(len);
     if (history == NULL) {
-        nomem(b);
+        sim_h5__nomem(b);
         return;
     }
     snprintf(history, len, "%s %s", now, cmd);
@@ -517,6 +511,9 @@ void sim_h5__write_provenance(sim_h5__build *b, const sim_h5_provenance *p)
     sim_h5__put_nums(b, root, "ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &ranks, 1);
     put_slurm(b, root);
     sim_h5__put_text(b, root, "scenario_yaml", p->resolved_yaml);
+    sim_h5__put_text(b, root, "kind", p->kind != NULL ? p->kind : "run");
+    if (p->fingerprint != NULL)
+        sim_h5__put_text(b, root, "sweep_fingerprint", p->fingerprint);
 }
 
 void sim_h5__lay_out(sim_h5__build *b, const sim_catalog *cat, const sim_h5_runs *runs,
@@ -524,6 +521,7 @@ void sim_h5__lay_out(sim_h5__build *b, const sim_catalog *cat, const sim_h5_runs
 {
     h5_dims d;
     make_dims(b, cat, runs->n_runs, &d);
+    sim_h5__lay_out_design(b, runs);
     make_entity_names(b, cat, &d);
     make_run_coords(b, runs, &d, status, message);
     for (size_t i = 0; i < sim_catalog_count(cat) && b->status == SIM_OK; i++)

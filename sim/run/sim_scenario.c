@@ -139,6 +139,21 @@ static sim_status read_variants(sim_scenario *sc, sim_cfg_node *sim)
     return SIM_OK;
 }
 
+/* The model sizes its time series by the number of sample instants: bound it before the
+ * model sees the settings (a tiny interval would ask for more than memory holds). */
+static void check_samples(sim_cfg *cfg, sim_cfg_node *sim, sim_settings *s)
+{
+    double span = s->horizon_h - s->warmup_h;
+    if (!(span / s->sample_interval_h >= SIM_SCENARIO_MAX_SAMPLES))
+        return;
+    sim_cfg_error(cfg, sim_cfg_peek(sim, "sample_interval_h"),
+                  "simulation.sample_interval_h: %g h gives more than %d sample instants over the "
+                  "%g h after warm-up; sample at least every %g h",
+                  s->sample_interval_h, SIM_SCENARIO_MAX_SAMPLES, span,
+                  span / SIM_SCENARIO_MAX_SAMPLES);
+    s->sample_interval_h = s->horizon_h;
+}
+
 static sim_status read_simulation(sim_scenario *sc, sim_cfg_node *root)
 {
     sim_cfg *cfg = sc->cfg;
@@ -160,6 +175,7 @@ static sim_status read_simulation(sim_scenario *sc, sim_cfg_node *root)
                       s->horizon_h, s->sample_interval_h);
         s->sample_interval_h = s->horizon_h;
     }
+    check_samples(cfg, sim, s);
     sc->replications = (size_t)sim_cfg_int(cfg, sim, "replications", 30, 1, MAX_REPLICATIONS);
     sc->master_seed = sim_cfg_u64(cfg, sim, "master_seed", DEFAULT_SEED);
     sc->output_file = sim_cfg_str(cfg, sim, "output_file", "results.h5");
@@ -185,6 +201,37 @@ static void read_validation(sim_scenario *sc, sim_cfg_node *root)
                       MAX_REPLICATIONS);
 }
 
+/* What one run stores (every worker holds such a record) is bounded; a results file with
+ * more data than SIM_SCENARIO_WARN_OUTPUT_BYTES is worth a warning. Both from the model's
+ * output catalog, so they hold for any model. */
+static sim_status check_run_size(sim_scenario *sc, sim_cfg_node *root)
+{
+    sim_catalog *cat = sc->model->describe(sc->params, &sc->settings);
+    if (cat == NULL)
+        return SIM_NOMEM;
+    double values = 0.0;
+    for (size_t i = 0; i < sim_catalog_count(cat); i++)
+        values += (double)sim_catalog_var_size(cat, i);
+    size_t n_time = sim_catalog_n_time(cat), n_entity = sim_catalog_n_entity(cat);
+    sim_cfg_node *sim = sim_cfg_peek(root, "simulation");
+    sim_cfg_node *at = sim_cfg_peek(sim, "sample_interval_h");
+    if (values > SIM_SCENARIO_MAX_RUN_VALUES)
+        sim_cfg_error(sc->cfg, at != NULL ? at : sim,
+                      "simulation.sample_interval_h: one run would store %.0f values (%zu sample "
+                      "instants, %zu along %s); at most %u are allowed: sample less often",
+                      values, n_time, n_entity, sim_catalog_entity_dim(cat),
+                      SIM_SCENARIO_MAX_RUN_VALUES);
+    double bytes = values * 8.0 * (double)sim_scenario_n_runs(sc);
+    if (values <= SIM_SCENARIO_MAX_RUN_VALUES && bytes > SIM_SCENARIO_WARN_OUTPUT_BYTES)
+        sim_cfg_warning(sc->cfg, sim_cfg_peek(sim, "replications"),
+                        "the results file would hold about %.0f GiB of data (%zu runs of %.0f "
+                        "values, before compression); check replications, variants and "
+                        "sample_interval_h",
+                        bytes / (1024.0 * 1024 * 1024), sim_scenario_n_runs(sc), values);
+    sim_catalog_free(cat);
+    return SIM_OK;
+}
+
 /* Read everything from a loaded tree: model, settings, validation, model parameters, then
  * unknown keys; on success emit the resolved YAML. */
 static sim_status read_scenario(sim_scenario *sc, const sim_overrides *ov, sim_error *err)
@@ -203,6 +250,8 @@ static sim_status read_scenario(sim_scenario *sc, const sim_overrides *ov, sim_e
     sc->params = sc->model->params_load(sc->cfg, root, &sc->settings);
     if (sc->params == NULL)
         return sim_error_set(err, SIM_NOMEM, "out of memory reading %s", sc->path);
+    if (sim_cfg_error_count(sc->cfg) == 0 && check_run_size(sc, root) != SIM_OK)
+        return sim_error_set(err, SIM_NOMEM, "out of memory describing %s", sc->path);
     sim_cfg_check_unknown(sc->cfg);
     if (sim_cfg_error_count(sc->cfg) > 0)
         return sim_cfg_to_error(sc->cfg, err);
@@ -270,6 +319,16 @@ void sim_scenario_free(sim_scenario *sc)
 size_t sim_scenario_diag_count(const sim_scenario *sc)
 {
     return sc != NULL && sc->cfg != NULL ? sim_cfg_error_count(sc->cfg) : 0;
+}
+
+size_t sim_scenario_warning_count(const sim_scenario *sc)
+{
+    return sc != NULL && sc->cfg != NULL ? sim_cfg_warning_count(sc->cfg) : 0;
+}
+
+const char *sim_scenario_warning_text(const sim_scenario *sc, size_t i)
+{
+    return sim_cfg_warning_text(sc->cfg, i);
 }
 
 const char *sim_scenario_diag_text(sim_scenario *sc, size_t i)

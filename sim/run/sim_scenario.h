@@ -21,6 +21,14 @@
 #include "sim_model.h"
 #include "sim_status.h"
 
+/* Sizes bounded when a scenario opens, before anything is allocated by them (see
+ * docs/reliability.md): sample instants of a run; values one run stores (every worker thread
+ * holds such a record), checked on the model's output catalog; and the data of the whole
+ * results file (runs x values x 8 bytes, uncompressed) above which a warning is given. */
+#define SIM_SCENARIO_MAX_SAMPLES       100000
+#define SIM_SCENARIO_MAX_RUN_VALUES    (1u << 25)
+#define SIM_SCENARIO_WARN_OUTPUT_BYTES (64.0 * 1024 * 1024 * 1024)
+
 typedef struct sim_overrides {
     long long replications; /* < 0: keep the scenario's */
     int has_seed;
@@ -58,6 +66,9 @@ sim_status sim_scenario_open_cfg(sim_cfg *cfg, const char *label, const sim_over
 void sim_scenario_free(sim_scenario *sc);
 
 size_t sim_scenario_diag_count(const sim_scenario *sc);
+/* Warnings (the scenario is valid but something deserves attention). */
+size_t sim_scenario_warning_count(const sim_scenario *sc);
+const char *sim_scenario_warning_text(const sim_scenario *sc, size_t i);
 const char *sim_scenario_diag_text(sim_scenario *sc, size_t i);
 
 /* Number of runs: replications x variants. Run index = rep * n_variants + variant slot. */

@@ -38,6 +38,7 @@ typedef struct yl_anchor {
     size_t count;    /* nodes in the anchored subtree */
     unsigned height; /* collection levels in it (a scalar has 0) */
     int done;        /* an alias inside its own anchor is refused */
+    size_t bytes;    /* text of its scalars (keys included) */
 } yl_anchor;
 
 typedef struct yl_file {
@@ -48,6 +49,7 @@ typedef struct yl_file {
 typedef struct yl_load {
     sim_cfg *cfg;
     size_t nodes;
+    size_t bytes; /* scalar text built, aliases expanded: SIM_YAML_MAX_TEXT_BYTES */
     yl_file chain[SIM_YAML_MAX_EXTENDS + 1];
     size_t depth;
     int invalid;
@@ -67,6 +69,7 @@ typedef struct yl_doc {
 typedef struct yl_size {
     size_t count;
     unsigned height;
+    size_t bytes;
 } yl_size;
 
 static sim_status yl_node(yl_doc *d, yaml_event_t *ev, unsigned depth, sim_cfg_node **out,
@@ -169,7 +172,7 @@ static sim_status yl_anchor_open(yl_doc *d, const yaml_char_t *name, size_t *slo
     char *copy = strdup((const char *)name);
     if (!copy)
         return SIM_NOMEM;
-    d->anchors[d->n_anchors] = (yl_anchor){copy, NULL, 0, 0, 0};
+    d->anchors[d->n_anchors] = (yl_anchor){copy, NULL, 0, 0, 0, 0};
     *slot = d->n_anchors++;
     return SIM_OK;
 }
@@ -182,6 +185,7 @@ static void yl_anchor_close(yl_doc *d, size_t slot, sim_cfg_node *node, yl_size 
     a->node = node;
     a->count = size.count;
     a->height = size.height;
+    a->bytes = size.bytes;
     a->done = 1;
 }
 
@@ -201,6 +205,18 @@ static sim_status yl_count(yl_doc *d, yaml_mark_t m, size_t n)
         return SIM_INVALID;
     }
     d->load->nodes += n;
+    return SIM_OK;
+}
+
+/* Scalar text counts against SIM_YAML_MAX_TEXT_BYTES: the node limit alone would let an
+ * alias copy one long string a million times. */
+static sim_status yl_count_text(yl_doc *d, yaml_mark_t m, size_t bytes)
+{
+    if (d->load->bytes + bytes > SIM_YAML_MAX_TEXT_BYTES) {
+        yl_error(d, m, "document too large: more than %u bytes of text", SIM_YAML_MAX_TEXT_BYTES);
+        return SIM_INVALID;
+    }
+    d->load->bytes += bytes;
     return SIM_OK;
 }
 
@@ -232,13 +248,15 @@ static sim_status yl_scalar(yl_doc *d, yaml_event_t *ev, sim_cfg_node **out, yl_
     if (strlen(text) != ev->data.scalar.length)
         yl_error(d, m, "a NUL character is not allowed in a value");
     sim_status st = yl_count(d, m, 1);
+    if (st == SIM_OK)
+        st = yl_count_text(d, m, ev->data.scalar.length);
     if (st != SIM_OK)
         return st;
     if (!quoted && yl_is_null_text(text))
         *out = sim_cfg_new_null(d->load->cfg, yl_mark(d, m));
     else
         *out = sim_cfg_new_scalar(d->load->cfg, yl_mark(d, m), text, quoted);
-    *size = (yl_size){1, 0};
+    *size = (yl_size){1, 0, ev->data.scalar.length};
     return *out ? SIM_OK : SIM_NOMEM;
 }
 
@@ -249,7 +267,7 @@ static sim_status yl_bad_alias(yl_doc *d, yaml_mark_t m, sim_cfg_node **out, yl_
     if (st != SIM_OK)
         return st;
     *out = sim_cfg_new_null(d->load->cfg, yl_mark(d, m));
-    *size = (yl_size){1, 0};
+    *size = (yl_size){1, 0, 0};
     return *out ? SIM_OK : SIM_NOMEM;
 }
 
@@ -274,14 +292,22 @@ static sim_status yl_alias(yl_doc *d, yaml_event_t *ev, unsigned depth, sim_cfg_
                  name, SIM_YAML_MAX_NODES);
         return SIM_INVALID;
     }
+    if (d->load->bytes + a->bytes > SIM_YAML_MAX_TEXT_BYTES) {
+        yl_error(d, m,
+                 "alias *%s would expand the document beyond %u bytes of text; aliases must not "
+                 "multiply the document (\"billion laughs\")",
+                 name, SIM_YAML_MAX_TEXT_BYTES);
+        return SIM_INVALID;
+    }
     if (depth - 1 + a->height > SIM_YAML_MAX_DEPTH) {
         yl_error(d, m, "alias *%s nests the document deeper than %u levels", name,
                  SIM_YAML_MAX_DEPTH);
         return SIM_INVALID;
     }
     d->load->nodes += a->count;
+    d->load->bytes += a->bytes;
     *out = sim_cfg_copy(d->load->cfg, a->node);
-    *size = (yl_size){a->count, a->height};
+    *size = (yl_size){a->count, a->height, a->bytes};
     return *out ? SIM_OK : SIM_NOMEM;
 }
 
@@ -301,6 +327,7 @@ static sim_status yl_collection_start(yl_doc *d, yaml_event_t *ev, unsigned dept
 static void yl_grow(yl_size *size, yl_size child)
 {
     size->count += child.count;
+    size->bytes += child.bytes;
     if (child.height + 1 > size->height)
         size->height = child.height + 1;
 }
@@ -331,10 +358,10 @@ static sim_status yl_seq(yl_doc *d, yaml_event_t *ev, unsigned depth, sim_cfg_no
         st == SIM_OK ? sim_cfg_new_list(d->load->cfg, yl_mark(d, ev->start_mark)) : NULL;
     if (st != SIM_OK || !list)
         return st != SIM_OK ? st : SIM_NOMEM;
-    *size = (yl_size){1, 1};
+    *size = (yl_size){1, 1, 0};
     for (;;) {
         sim_cfg_node *item;
-        yl_size isize = {0, 0};
+        yl_size isize = {0, 0, 0};
         yaml_event_type_t type;
         yaml_mark_t m;
         st = yl_child(d, depth + 1, &item, &isize, &type, &m);
@@ -385,7 +412,7 @@ static const char *yl_key_text(yl_doc *d, sim_cfg_node *map, sim_cfg_node *key, 
 static sim_status yl_entry(yl_doc *d, sim_cfg_node *map, unsigned depth, yl_size *size, int *end)
 {
     sim_cfg_node *key, *value;
-    yl_size ksize = {0, 0}, vsize = {0, 0};
+    yl_size ksize = {0, 0, 0}, vsize = {0, 0, 0};
     yaml_event_type_t type;
     yaml_mark_t km, vm;
     sim_status st = yl_child(d, depth + 1, &key, &ksize, &type, &km);
@@ -411,7 +438,7 @@ static sim_status yl_map(yl_doc *d, yaml_event_t *ev, unsigned depth, sim_cfg_no
         st == SIM_OK ? sim_cfg_new_map(d->load->cfg, yl_mark(d, ev->start_mark)) : NULL;
     if (st != SIM_OK || !map)
         return st != SIM_OK ? st : SIM_NOMEM;
-    *size = (yl_size){1, 1};
+    *size = (yl_size){1, 1, 0};
     int end = 0;
     while (st == SIM_OK && !end)
         st = yl_entry(d, map, depth, size, &end);
@@ -529,7 +556,7 @@ static sim_status yl_document(yl_doc *d, sim_cfg_node **root)
     yaml_event_delete(&ev);
     if (type == YAML_STREAM_END_EVENT)
         return yl_empty(d);
-    yl_size size = {0, 0};
+    yl_size size = {0, 0, 0};
     yaml_mark_t m;
     st = yl_child(d, 1, root, &size, &type, &m);
     if (st != SIM_OK)
@@ -622,7 +649,9 @@ static sim_status yl_too_large(yl_load *load, const sim_cfg_node *from, const ch
 static sim_status yl_read_file(yl_load *load, const char *path, const sim_cfg_node *from,
                                yl_text *t, sim_error *err)
 {
-    int fd = open(path, O_RDONLY);
+    /* A base never blocks: O_NONBLOCK keeps a FIFO named by extends: from waiting for a
+     * writer, and only regular files are read as bases (the top file may be a pipe). */
+    int fd = open(path, from ? O_RDONLY | O_NONBLOCK : O_RDONLY);
     if (fd < 0 && !from)
         return sim_error_set(err, SIM_NOINPUT, "cannot open %s: %s", path, strerror(errno));
     if (fd < 0) {
@@ -634,6 +663,9 @@ static sim_status yl_read_file(yl_load *load, const char *path, const sim_cfg_no
     sim_status st = SIM_OK;
     if (have_stat && S_ISDIR(sb.st_mode)) {
         yl_file_error(load, from, "%s is a directory, not a scenario file", path);
+        st = SIM_INVALID;
+    } else if (from && (!have_stat || !S_ISREG(sb.st_mode))) {
+        yl_file_error(load, from, "extends: %s is not a regular file", path);
         st = SIM_INVALID;
     } else if (have_stat && S_ISREG(sb.st_mode) && sb.st_size > SIM_YAML_MAX_BYTES) {
         st = yl_too_large(load, from, path);
@@ -895,6 +927,10 @@ static int yl_write(void *ctx, unsigned char *buffer, size_t size)
 static int yl_emit_scalar(yaml_emitter_t *e, const char *text, int quoted)
 {
     yaml_event_t ev;
+    /* A multi-line plain scalar cannot be written plain: libyaml would pick single quotes,
+     * which read back as a quoted scalar and are then written in double quotes. Writing it
+     * double-quoted at once keeps emit(load(emit(x))) == emit(x). */
+    quoted = quoted || strchr(text, '\n') != NULL;
     yaml_scalar_style_t style = quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE;
     if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)(uintptr_t)text,
                                       (int)strlen(text), !quoted, 1, style))

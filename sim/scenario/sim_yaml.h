@@ -8,17 +8,19 @@
  * and scalars replace). `extends` keys are removed from the resulting tree.
  *
  * Hostile input is bounded before anything large is built: file size (SIM_YAML_MAX_BYTES),
- * nesting depth (SIM_YAML_MAX_DEPTH), total nodes after alias expansion
- * (SIM_YAML_MAX_NODES, the "billion laughs" guard), extends depth (SIM_YAML_MAX_EXTENDS) and
+ * nesting depth (SIM_YAML_MAX_DEPTH), total nodes and total scalar text after alias
+ * expansion (SIM_YAML_MAX_NODES, SIM_YAML_MAX_TEXT_BYTES: the "billion laughs" guards, also
+ * over the bases a file extends), extends depth (SIM_YAML_MAX_EXTENDS) and
  * cycles. `<<` merge keys are rejected with a clear message. Non-UTF-8 input, a directory,
  * an empty file or a document that is not a map are errors with a place. The top level must
  * be a map.
  *
  * Anchors and aliases are expanded (copied) into the tree. Plain null, ~, Null, NULL and
  * empty values become null nodes; !!str and non-plain scalars are strings; other tags than
- * YAML's own are refused. A missing or unreadable base is a diagnostic at the extends value.
- * Marks of merged nodes keep the file they came from; a base's path is shown relative to
- * the extending file's directory, tidied ("a/sub/../b.yaml" shows as "a/b.yaml").
+ * YAML's own are refused. A missing or unreadable base, or one that is not a regular file (a FIFO
+ * or a device would block or never end), is a diagnostic at the extends value. Marks of merged
+ * nodes keep the file they came from; a base's path is shown relative to the extending file's
+ * directory, tidied ("a/sub/../b.yaml" shows as "a/b.yaml").
  *
  * Every problem becomes a diagnostic on cfg; errors that do not stop the parser (duplicate
  * keys, merge keys, bad aliases, tags, broken bases) are all collected in one pass. Return
@@ -34,10 +36,13 @@
 #include "sim_cfg.h"
 #include "sim_status.h"
 
-#define SIM_YAML_MAX_BYTES   (16u << 20)
-#define SIM_YAML_MAX_DEPTH   64
-#define SIM_YAML_MAX_NODES   1000000u
-#define SIM_YAML_MAX_EXTENDS 16
+#define SIM_YAML_MAX_BYTES (16u << 20)
+#define SIM_YAML_MAX_DEPTH 64
+#define SIM_YAML_MAX_NODES 1000000u
+/* Scalar text (keys and values) of one load with aliases expanded: bounds the memory a
+ * short file can claim by aliasing one long string many times. */
+#define SIM_YAML_MAX_TEXT_BYTES (32u << 20)
+#define SIM_YAML_MAX_EXTENDS    16
 
 /* Load path into cfg and set its root. */
 sim_status sim_yaml_load(sim_cfg *cfg, const char *path, sim_error *err);

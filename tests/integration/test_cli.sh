@@ -48,6 +48,8 @@ check "validate --print" 0 "$ECOTWIN" validate --print "$tiny"
 contains "validate --print" "$tmp/out" "horizon_h"
 contains "validate --print fills defaults" "$tmp/out" "weibull_scale_h"
 
+check "validate warns about an unstable queue" 0 "$ECOTWIN" validate "$ECOTWIN_ROOT/tests/data/good/unstable.yaml"
+contains "unstable warning" "$tmp/err" "unstable.yaml:5:5: warning: companies[0] (hot): offered load 0.980"
 check "run" 0 "$ECOTWIN" run -q -o "$tmp/r.h5" "$tiny"
 contains "run summary" "$tmp/out" "Results: $tmp/r.h5"
 contains "run summary" "$tmp/out" "alpha"

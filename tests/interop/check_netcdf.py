@@ -3,9 +3,11 @@
 
 Checks that an ecotwin results file opens with zero glue where researchers read it:
 xarray with engine="h5netcdf" and engine="netcdf4", .to_dataframe() of a per-entity
-variable, and `ncdump -h` without phony dimensions.
+variable and of every event table, and `ncdump -h` without phony dimensions and with the
+event tables as UNLIMITED dimensions.
 
---sample       FILE is h5_sample's file: check its exact values too.
+--sample       FILE is h5_sample's file: check its exact values too, including the event
+               tables (one with rows, one empty) and the design points of the sweep.
 --empty        a file with zero-length time and entity dimensions: it must open as well.
 --killed       a file whose writer was killed mid-run: plain opens are refused by HDF5
                until `h5clear -s`, a SWMR reader opens it as it is; both are checked.
@@ -43,14 +45,23 @@ def expect(cond, path, text):
 
 
 def entity_dims(ds):
-    return [d for d in ds.dims if d not in LAYOUT_DIMS]
+    """The entity dimension is the one with a <dim>_name variable."""
+    return [d for d in ds.dims if d not in LAYOUT_DIMS and f"{d}_name" in ds.variables]
 
 
-def check_ncdump(path):
+def table_dims(ds):
+    """Event tables: dimensions with a <dim>_run variable."""
+    return [d for d in ds.dims if f"{d}_run" in ds.variables]
+
+
+def check_ncdump(path, tables=()):
     out = subprocess.run(["ncdump", "-h", path], capture_output=True, text=True)
     if expect(out.returncode == 0, path, f"ncdump -h failed: {out.stderr.strip()}"):
         expect("phony_dim" not in out.stdout, path, "ncdump -h shows phony dimensions")
         expect("run_status(run)" in out.stdout, path, "ncdump -h does not list run_status(run)")
+        for dim, rows in tables:
+            line = f"{dim} = UNLIMITED ; // ({rows} currently)"
+            expect(line in out.stdout, path, f"ncdump -h lacks '{line}'")
 
 
 def check_layout(path, ds, engine):
@@ -71,6 +82,22 @@ def check_layout(path, ds, engine):
         if var.dtype.kind == "f":
             expect("units" in var.attrs and "long_name" in var.attrs, path,
                    f"[{engine}] {name} lacks units or long_name")
+    for dim in table_dims(ds):
+        check_table_frame(path, ds, engine, dim)
+
+
+def check_table_frame(path, ds, engine, dim):
+    """An event table: row coordinate, run column, and a dataframe of all its columns."""
+    n = ds.sizes[dim]
+    expect(np.array_equal(ds[dim].values, np.arange(n)), path, f"[{engine}] {dim} coordinate")
+    expect(f"{dim}_run" in ds.coords, path, f"[{engine}] {dim}_run is not a coordinate")
+    runs = ds[f"{dim}_run"].values
+    expect(((runs >= 0) & (runs < ds.sizes["run"])).all(), path, f"[{engine}] {dim}_run range")
+    expect((np.diff(runs) >= 0).all(), path, f"[{engine}] {dim} rows not in run order")
+    cols = [v for v in ds.data_vars if ds[v].dims == (dim,)]
+    df = ds[cols].to_dataframe()
+    expect(len(df) == n, path, f"[{engine}] {dim} dataframe has {len(df)} rows, not {n}")
+    expect(f"{dim}_run" in df.columns, path, f"[{engine}] {dim} dataframe lacks {dim}_run")
 
 
 def check_per_entity_frame(path, ds, engine):
@@ -111,6 +138,44 @@ def check_sample_values(path, ds, engine, df):
     rev = df.loc[(2, 1), "revenue"]
     expect(rev == 2101.25, path, f"[{engine}] revenue of run 2, company 1 = {rev}")
     expect(df.loc[(0, 2), "company_name"] == "integrator", path, f"[{engine}] dataframe names")
+    check_sample_tables(path, ds, engine)
+    check_sample_design(path, ds, engine)
+
+
+def check_sample_tables(path, ds, engine):
+    """project: run 2's two rows, cell (row i, column c) = 10000 + 100 r + 10 i + c + 0.5;
+    contract: no rows at all."""
+    expect(ds.sizes.get("project") == 2, path, f"[{engine}] project rows {ds.sizes}")
+    expect(list(ds["project_run"].values) == [2, 2], path, f"[{engine}] project_run")
+    for c, col in enumerate(("start_h", "value")):
+        want = [10000 + 200 + 10 * i + c + 0.5 for i in range(2)]
+        got = list(ds[f"project_{col}"].values)
+        expect(got == want, path, f"[{engine}] project_{col} = {got}, not {want}")
+    expect(ds["project_value"].attrs.get("units") == "EUR", path, f"[{engine}] project units")
+    expect(ds.sizes.get("contract") == 0, path, f"[{engine}] contract rows {ds.sizes}")
+    expect(ds["contract_price"].shape == (0,), path, f"[{engine}] contract_price shape")
+    df = ds[["project_start_h", "project_value"]].to_dataframe()
+    expect(df.loc[1, "project_value"] == 10211.5, path, f"[{engine}] project dataframe")
+    expect(len(ds[["contract_price"]].to_dataframe()) == 0, path, f"[{engine}] contract rows")
+
+
+def check_sample_design(path, ds, engine):
+    """Two design points; runs 1 and 2 share point 1."""
+    expect(ds.sizes.get("design_point") == 2, path, f"[{engine}] design_point {ds.sizes}")
+    expect(list(ds["design"].values) == [0, 1, 1], path, f"[{engine}] design(run)")
+    h = ds["param_horizon_h"]
+    expect(list(h.values) == [100.0, 250.5], path, f"[{engine}] param_horizon_h {h.values}")
+    expect(h.attrs.get("long_name") == "settings.horizon_h", path, f"[{engine}] factor path")
+    expect(h.attrs.get("units") == "h", path, f"[{engine}] factor units")
+    p = ds["param_policy"]
+    expect(list(p.values) == [1, 0], path, f"[{engine}] param_policy {p.values}")
+    expect(p.attrs.get("flag_meanings") == "run-to-failure age_based", path,
+           f"[{engine}] flag_meanings {p.attrs.get('flag_meanings')!r}")
+    per_run = h.sel(design_point=ds["design"]).values
+    expect(list(per_run) == [100.0, 250.5, 250.5], path, f"[{engine}] factor per run")
+    expect(ds.attrs.get("kind") == "sweep", path, f"[{engine}] kind {ds.attrs.get('kind')!r}")
+    expect(ds.attrs.get("sweep_fingerprint") == "sha256:0123abcd", path,
+           f"[{engine}] sweep_fingerprint")
 
 
 def check_file(path, sample):
@@ -120,7 +185,7 @@ def check_file(path, sample):
             df = check_per_entity_frame(path, ds, engine)
             if sample and df is not None:
                 check_sample_values(path, ds, engine, df)
-    check_ncdump(path)
+    check_ncdump(path, [("project", 2), ("contract", 0)] if sample else [])
 
 
 def check_empty(path):
@@ -142,6 +207,9 @@ def check_killed_values(path, ds, engine):
     expect("complete" not in ds.attrs, path, f"[{engine}] killed file says complete")
     expect(np.isnan(ds["revenue"].values[2]).all(), path, f"[{engine}] unwritten run not NaN")
     expect(ds["revenue"].values[1, 0] == 1000 * 1 + 100 * 1 + 0 + 0.25, path, f"[{engine}] revenue run 1")
+    expect(list(ds["project_run"].values) == [1], path, f"[{engine}] killed project_run")
+    expect(list(ds["project_value"].values) == [10101.5], path, f"[{engine}] killed project")
+    expect(ds.sizes.get("contract") == 0, path, f"[{engine}] killed contract rows")
 
 
 def check_killed(path):
@@ -164,7 +232,7 @@ def check_killed(path):
             with xr.open_dataset(copy, engine=engine) as ds:
                 check_layout(copy, ds, engine)
                 check_killed_values(copy, ds, engine)
-        check_ncdump(copy)
+        check_ncdump(copy, [("project", 1), ("contract", 0)])
 
 
 def run_inspector(exe, path):

@@ -8,3 +8,5 @@ ecotwin_unit_test(NAME test_dist SOURCES unit/test_dist.c LIBS ecotwin_core
 ecotwin_unit_test(NAME test_stats SOURCES unit/test_stats.c LIBS ecotwin_core
   LABELS "unit;statistical")
 ecotwin_unit_test(NAME test_catalog SOURCES unit/test_catalog.c LIBS ecotwin_core LABELS unit)
+# Paths added by the performance work (bench/README.md): radix queue, direct uniform draws.
+ecotwin_unit_test(NAME test_fel SOURCES unit/test_fel.c LIBS ecotwin_core LABELS unit)

@@ -5,9 +5,12 @@
  *   h5_sample SAMPLE.h5 [--empty EMPTY.h5] [--killed KILLED.h5]
  *   h5_sample --inspect FILE
  *
- * SAMPLE: runs written out of order (2 then 0), run 1 failed, a 100 KiB scenario, closed
- * complete. EMPTY: no companies and no sample times. KILLED: runs 0 and 1 written, then the
- * writer is killed with SIGKILL. The parent directory of each file is created if missing.
+ * SAMPLE: a sweep of two design points (a numeric and a categorical factor), runs written
+ * out of order (2 then 0), run 1 failed, a 100 KiB scenario, a sweep fingerprint, the event
+ * tables project (2 rows, both of run 2) and contract (empty), closed complete. EMPTY: no
+ * companies and no sample times. KILLED: with the tables, runs 0 and 1 written (1 project
+ * row), then the writer is killed with SIGKILL. The parent directory of each file is created if
+ * missing.
  * --inspect runs sim_h5_inspect on FILE (made by another program, e.g. h5py): the
  * description on stdout, the error on stderr, and the CLI's exit code for the status.
  */
@@ -68,12 +71,24 @@ static char *big_yaml(void)
     return yaml;
 }
 
-static int write_sample(const char *path)
+static sim_catalog *catalog_with_tables(void)
 {
     sim_catalog *cat = fixture_catalog();
-    sim_h5_runs runs = fixture_runs();
+    if (cat != NULL && fixture_add_tables(cat) != 0) {
+        sim_catalog_free(cat);
+        return NULL;
+    }
+    return cat;
+}
+
+static int write_sample(const char *path)
+{
+    sim_catalog *cat = catalog_with_tables();
+    sim_h5_runs runs = fixture_runs_design();
     char *yaml = big_yaml();
     sim_h5_provenance prov = fixture_provenance(yaml);
+    prov.kind = "sweep";
+    prov.fingerprint = "sha256:0123abcd";
     sim_error err;
     sim_h5_writer *w = cat && yaml ? sim_h5_create(path, cat, &runs, &prov, &err) : NULL;
     static const size_t order[2] = {2, 0};
@@ -104,7 +119,7 @@ static int write_empty(const char *path)
 
 static void killed_child(const char *path)
 {
-    sim_catalog *cat = fixture_catalog();
+    sim_catalog *cat = catalog_with_tables();
     sim_h5_runs runs = fixture_runs();
     sim_h5_provenance prov = fixture_provenance("seed: 7\n");
     sim_error err;

@@ -191,6 +191,177 @@ static void test_record_snapshot_and_empty(void **state)
     sim_catalog_free(cat);
 }
 
+static int add_column(sim_catalog *cat, size_t table, const char *name)
+{
+    sim_var v = {.name = name, .units = "EUR", .long_name = "a column", .shape = SIM_SHAPE_TIME};
+    return sim_catalog_add_column(cat, table, &v);
+}
+
+/* Two tables with columns: names, lookups and copies. */
+static void test_tables_declare(void **state)
+{
+    (void)state;
+    sim_catalog *cat = catalog_new();
+    assert_int_equal(sim_catalog_table_count(cat), 0);
+    char dim[] = "project";
+    assert_int_equal(sim_catalog_add_table(cat, dim, "one project of a coalition"), 0);
+    assert_int_equal(sim_catalog_add_table(cat, "contract", NULL), 1);
+    memset(dim, 'z', 3);
+    assert_int_equal(add_column(cat, 0, "start_h"), 0);
+    assert_int_equal(add_column(cat, 0, "value"), 1);
+    assert_int_equal(add_column(cat, 1, "value"), 0); /* contract_value != project_value */
+    assert_int_equal(sim_catalog_table_count(cat), 2);
+    assert_int_equal(sim_catalog_find_table(cat, "project"), 0);
+    assert_int_equal(sim_catalog_find_table(cat, "contract"), 1);
+    assert_int_equal(sim_catalog_find_table(cat, "nope"), -1);
+    assert_int_equal(sim_catalog_find_table(cat, NULL), -1);
+    assert_string_equal(sim_catalog_table_dim(cat, 0), "project");
+    assert_string_equal(sim_catalog_table_long_name(cat, 0), "one project of a coalition");
+    assert_string_equal(sim_catalog_table_long_name(cat, 1), "");
+    assert_null(sim_catalog_table_dim(cat, 2));
+    assert_null(sim_catalog_table_long_name(cat, 2));
+    assert_int_equal(sim_catalog_table_ncols(cat, 0), 2);
+    assert_int_equal(sim_catalog_table_ncols(cat, 1), 1);
+    assert_int_equal(sim_catalog_table_ncols(cat, 2), 0);
+    const sim_var *c = sim_catalog_table_column(cat, 0, 1);
+    assert_non_null(c);
+    assert_string_equal(c->name, "value");
+    assert_string_equal(c->units, "EUR");
+    assert_string_equal(c->long_name, "a column");
+    assert_null(sim_catalog_table_column(cat, 0, 2));
+    assert_null(sim_catalog_table_column(cat, 2, 0));
+    /* Tables do not count as variables. */
+    assert_int_equal(sim_catalog_count(cat), 4);
+    sim_catalog_free(cat);
+}
+
+/* Tables share the namespace of variables and dimensions, in both directions. */
+static void test_tables_reject_clashes(void **state)
+{
+    (void)state;
+    sim_catalog *cat = catalog_new();
+    const char *bad_dims[] = {"",        "1x",          "a-b",       "run", "time",
+                              "company", "utilization", "pool_size", NULL};
+    for (size_t i = 0; i < sizeof bad_dims / sizeof bad_dims[0]; i++)
+        if (sim_catalog_add_table(cat, bad_dims[i], "x") != -1)
+            fail_msg("table dimension '%s' was accepted", bad_dims[i] ? bad_dims[i] : "NULL");
+    assert_int_equal(add(cat, "deal_run", SIM_SHAPE_RUN), 4);
+    assert_int_equal(sim_catalog_add_table(cat, "deal", "x"), -1); /* deal_run taken */
+    assert_int_equal(sim_catalog_add_table(cat, "project", "x"), 0);
+    assert_int_equal(sim_catalog_add_table(cat, "project", "again"), -1);
+    assert_int_equal(add_column(cat, 0, "value"), 0);
+    assert_int_equal(add_column(cat, 0, "value"), -1); /* duplicate column */
+    assert_int_equal(add_column(cat, 0, "run"), -1);   /* project_run is the writer's */
+    assert_int_equal(add_column(cat, 0, "bad name"), -1);
+    assert_int_equal(add_column(cat, 0, NULL), -1);
+    assert_int_equal(sim_catalog_add_column(cat, 0, NULL), -1);
+    assert_int_equal(add_column(cat, 1, "value"), -1); /* no such table */
+    /* A table whose names would collide with another table's column or dimension. */
+    assert_int_equal(sim_catalog_add_table(cat, "project_value", "x"), -1);
+    assert_int_equal(sim_catalog_add_table(cat, "project_x", "x"), 1);
+    assert_int_equal(add_column(cat, 0, "x"), -1);       /* project_x is a dimension */
+    assert_int_equal(add_column(cat, 1, "run"), -1);     /* project_x_run */
+    assert_int_equal(add_column(cat, 0, "x_run"), -1);   /* project_x_run again */
+    assert_int_equal(add_column(cat, 1, "value"), 0);    /* project_x_value is free */
+    assert_int_equal(add_column(cat, 0, "x_value"), -1); /* but now taken */
+    /* Variables added later must not take a table's names either. */
+    assert_int_equal(add(cat, "project", SIM_SHAPE_RUN), -1);
+    assert_int_equal(add(cat, "project_value", SIM_SHAPE_RUN), -1);
+    assert_int_equal(add(cat, "project_run", SIM_SHAPE_RUN), -1);
+    assert_int_equal(add(cat, "project_other", SIM_SHAPE_RUN), 5);
+    assert_int_equal(sim_catalog_table_ncols(cat, 0), 1);
+    assert_int_equal(sim_catalog_table_ncols(cat, 1), 1);
+    sim_catalog_free(cat);
+}
+
+/* Many columns: the column table grows. */
+static void test_tables_many_columns(void **state)
+{
+    (void)state;
+    sim_catalog *cat = sim_catalog_alloc("company", 1, 0);
+    assert_non_null(cat);
+    char name[32];
+    for (int t = 0; t < 9; t++) {
+        snprintf(name, sizeof name, "t%d", t);
+        assert_int_equal(sim_catalog_add_table(cat, name, "x"), t);
+    }
+    for (int i = 0; i < 40; i++) {
+        snprintf(name, sizeof name, "c%d", i);
+        assert_int_equal(add_column(cat, 8, name), i);
+    }
+    assert_string_equal(sim_catalog_table_column(cat, 8, 39)->name, "c39");
+    assert_int_equal(sim_catalog_find_table(cat, "t8"), 8);
+    sim_catalog_free(cat);
+}
+
+/* Rows go in by value, storage grows, clear empties but keeps the buffer. */
+static void test_record_tables(void **state)
+{
+    (void)state;
+    sim_catalog *cat = catalog_new();
+    assert_int_equal(sim_catalog_add_table(cat, "project", "x"), 0);
+    assert_int_equal(add_column(cat, 0, "start_h"), 0);
+    assert_int_equal(add_column(cat, 0, "value"), 1);
+    assert_int_equal(sim_catalog_add_table(cat, "bare", "no columns"), 1);
+    sim_record *rec = sim_record_alloc(cat);
+    assert_non_null(rec);
+    assert_int_equal(sim_record_table_rows(rec, 0), 0);
+    assert_null(sim_record_table_data(rec, 0));
+    double row[2];
+    for (int i = 0; i < 1000; i++) {
+        row[0] = i;
+        row[1] = -0.5 * i;
+        assert_int_equal(sim_record_table_append(rec, 0, row), SIM_OK);
+    }
+    row[0] = 99.0; /* copied: changing the caller's row changes nothing */
+    assert_int_equal(sim_record_table_rows(rec, 0), 1000);
+    const double *data = sim_record_table_data(rec, 0);
+    assert_non_null(data);
+    for (int i = 0; i < 1000; i++) {
+        assert_float_equal(data[2 * i], i, 0.0);
+        assert_float_equal(data[2 * i + 1], -0.5 * i, 0.0);
+    }
+    assert_int_equal(sim_record_table_append(rec, 1, NULL), SIM_OK); /* no columns */
+    assert_int_equal(sim_record_table_rows(rec, 1), 1);
+    assert_int_equal(sim_record_table_append(rec, 2, row), SIM_INTERNAL);
+    assert_int_equal(sim_record_table_append(rec, 0, NULL), SIM_INTERNAL);
+    assert_int_equal(sim_record_table_rows(rec, 2), 0);
+    assert_null(sim_record_table_data(rec, 2));
+    sim_record_values(rec, 0)[0] = 3.0;
+    sim_record_clear(rec);
+    assert_true(isnan(sim_record_cvalues(rec, 0)[0]));
+    assert_int_equal(sim_record_table_rows(rec, 0), 0);
+    assert_int_equal(sim_record_table_rows(rec, 1), 0);
+    assert_null(sim_record_table_data(rec, 0));
+    /* The buffer is kept: the next rows land in the same storage. */
+    assert_int_equal(sim_record_table_append(rec, 0, row), SIM_OK);
+    assert_ptr_equal(sim_record_table_data(rec, 0), data);
+    assert_float_equal(sim_record_table_data(rec, 0)[0], 99.0, 0.0);
+    sim_record_free(rec);
+    sim_catalog_free(cat);
+}
+
+/* A record keeps the tables and columns the catalog had when it was made. */
+static void test_record_tables_snapshot(void **state)
+{
+    (void)state;
+    sim_catalog *cat = catalog_new();
+    assert_int_equal(sim_catalog_add_table(cat, "project", "x"), 0);
+    assert_int_equal(add_column(cat, 0, "a"), 0);
+    sim_record *rec = sim_record_alloc(cat);
+    assert_non_null(rec);
+    assert_int_equal(add_column(cat, 0, "b"), 1);
+    assert_int_equal(sim_catalog_add_table(cat, "contract", "x"), 1);
+    const double row[2] = {1.0, 2.0};
+    assert_int_equal(sim_record_table_append(rec, 0, row), SIM_OK);
+    assert_int_equal(sim_record_table_append(rec, 1, row), SIM_INTERNAL);
+    assert_float_equal(sim_record_table_data(rec, 0)[0], 1.0, 0.0);
+    assert_int_equal(sim_record_table_append(rec, 0, row + 1), SIM_OK);
+    assert_float_equal(sim_record_table_data(rec, 0)[1], 2.0, 0.0); /* width 1, not 2 */
+    sim_record_free(rec);
+    sim_catalog_free(cat);
+}
+
 static void test_free_null(void **state)
 {
     (void)state;
@@ -208,6 +379,11 @@ int main(void)
         cmocka_unit_test(test_entity_names_and_time),
         cmocka_unit_test(test_record_layout),
         cmocka_unit_test(test_record_snapshot_and_empty),
+        cmocka_unit_test(test_tables_declare),
+        cmocka_unit_test(test_tables_reject_clashes),
+        cmocka_unit_test(test_tables_many_columns),
+        cmocka_unit_test(test_record_tables),
+        cmocka_unit_test(test_record_tables_snapshot),
         cmocka_unit_test(test_free_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

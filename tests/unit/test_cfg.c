@@ -560,6 +560,28 @@ static void test_to_error(void **state)
     sim_cfg_free(cfg);
 }
 
+/* Warnings are kept in order, rendered with their place, and never make a document
+ * invalid. */
+static void test_warnings(void **state)
+{
+    (void)state;
+    sim_cfg_node *root = NULL;
+    sim_cfg *cfg = new_doc(&root);
+    sim_cfg_node *n = put_text(cfg, root, "load", "0.99", 0, 7);
+    assert_int_equal(sim_cfg_warning_count(cfg), 0);
+    assert_null(sim_cfg_warning_text(cfg, 0));
+    sim_cfg_warning(cfg, n, "load %.2f is high", 0.99);
+    sim_cfg_warning(cfg, NULL, "no place");
+    assert_int_equal(sim_cfg_warning_count(cfg), 2);
+    assert_string_equal(sim_cfg_warning_text(cfg, 0), "t.yaml:7:5: warning: load 0.99 is high");
+    assert_string_equal(sim_cfg_warning_text(cfg, 1), "warning: no place");
+    assert_int_equal(sim_cfg_error_count(cfg), 0);
+    sim_error err;
+    sim_error_clear(&err);
+    assert_int_equal(sim_cfg_to_error(cfg, &err), SIM_OK);
+    sim_cfg_free(cfg);
+}
+
 static void test_many_errors_capped(void **state)
 {
     (void)state;
@@ -709,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_error_order_and_render),
         cmocka_unit_test(test_to_error),
         cmocka_unit_test(test_many_errors_capped),
+        cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_map_put_replace_keeps_order),
         cmocka_unit_test(test_large_map_index),
         cmocka_unit_test(test_copy),

@@ -1,7 +1,9 @@
 /*
  * Tests of sim_h5: the layout read back with the plain HDF5 API value by value, crash
- * safety (a writer killed with SIGKILL), every error path of create/write/close, and the
- * inspector on good, interrupted, foreign, hostile and non-HDF5 files.
+ * safety (a writer killed with SIGKILL), every error path of create/write/close, the
+ * inspector on good, interrupted, foreign, hostile and non-HDF5 files, event tables, the
+ * design points of a sweep, and the reader (round trip, killed writer, damaged tables,
+ * catalog mismatches, foreign files).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,6 +115,17 @@ static sim_h5_writer *create_or_fail(const fixture *f, const char *path, const s
 {
     sim_error err;
     sim_h5_writer *w = sim_h5_create(path, cat, &f->runs, &f->prov, &err);
+    if (w == NULL)
+        print_error("create %s: %s\n", path, err.msg);
+    assert_non_null(w);
+    return w;
+}
+
+static sim_h5_writer *create_or_fail_runs(const fixture *f, const char *path,
+                                          const sim_h5_runs *runs)
+{
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, f->cat, runs, &f->prov, &err);
     if (w == NULL)
         print_error("create %s: %s\n", path, err.msg);
     assert_non_null(w);
@@ -1013,6 +1026,839 @@ static void test_inspect_output_error(void **state)
     assert_int_equal(sim_h5_inspect(NULL, stdout, &err), SIM_INTERNAL);
 }
 
+/* ---- event tables ---- */
+
+static sim_catalog *table_catalog(void)
+{
+    sim_catalog *cat = fixture_catalog();
+    assert_non_null(cat);
+    assert_int_equal(fixture_add_tables(cat), 0);
+    return cat;
+}
+
+/* Rows of project in the file: 1-D, unlimited, chunked 1024 rows, shuffle + deflate. */
+static void check_table_storage(hid_t file, const char *name, hsize_t rows)
+{
+    hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+    assert_true(ds >= 0);
+    hid_t space = H5Dget_space(ds);
+    hsize_t dims[1] = {0}, max[1] = {0};
+    assert_int_equal(H5Sget_simple_extent_dims(space, dims, max), 1);
+    if (dims[0] != rows)
+        print_error("%s has %llu rows, not %llu\n", name, (unsigned long long)dims[0],
+                    (unsigned long long)rows);
+    assert_int_equal(dims[0], rows);
+    assert_true(max[0] == H5S_UNLIMITED);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    hsize_t chunk[1] = {0};
+    assert_int_equal(H5Pget_chunk(dcpl, 1, chunk), 1);
+    assert_int_equal(chunk[0], 1024);
+    assert_int_equal(H5Pget_nfilters(dcpl), 2);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Dclose(ds);
+}
+
+static void check_project_rows(hid_t file, const size_t *runs, size_t n)
+{
+    int64_t index[8], run[8];
+    double start[8], value[8];
+    assert_true(n <= 8);
+    read_all(file, "project", H5T_NATIVE_INT64, index);
+    read_all(file, "project_run", H5T_NATIVE_INT64, run);
+    read_all(file, "project_start_h", H5T_NATIVE_DOUBLE, start);
+    read_all(file, "project_value", H5T_NATIVE_DOUBLE, value);
+    size_t row_of_run = 0;
+    for (size_t i = 0; i < n; i++) {
+        row_of_run = i > 0 && runs[i] == runs[i - 1] ? row_of_run + 1 : 0;
+        assert_int_equal(index[i], i);
+        assert_int_equal(run[i], runs[i]);
+        assert_float_equal(start[i], fixture_cell(runs[i], row_of_run, 0), 0.0);
+        assert_float_equal(value[i], fixture_cell(runs[i], row_of_run, 1), 0.0);
+    }
+}
+
+static void check_table_attrs(hid_t file)
+{
+    hid_t ds = H5Dopen2(file, "project_value", H5P_DEFAULT);
+    double fill = 0.0;
+    attr_number(ds, "_FillValue", H5T_NATIVE_DOUBLE, &fill);
+    assert_true(isnan(fill));
+    check_attr_text(ds, "units", "EUR");
+    check_attr_text(ds, "long_name", "value created by the project");
+    check_attr_text(ds, "coordinates", "project_run");
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "project", H5P_DEFAULT);
+    check_attr_text(ds, "long_name", "a project of a coalition");
+    H5Dclose(ds);
+    static const char *const project[] = {"project"}, *const contract[] = {"contract"};
+    check_dataset_scales(file, "project_run", project, 1);
+    check_dataset_scales(file, "project_start_h", project, 1);
+    check_dataset_scales(file, "project_value", project, 1);
+    check_dataset_scales(file, "contract_run", contract, 1);
+    check_dataset_scales(file, "contract_price", contract, 1);
+}
+
+/* Runs in order 0, 1, 2 hold 0, 1 and 2 project rows; contract stays empty. */
+static void test_tables_layout_and_values(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "tables.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    for (size_t run = 0; run < FIX_RUNS; run++)
+        write_run(w, cat, run);
+    close_ok(w, 1);
+
+    hid_t file = open_ro(path);
+    static const char *const names[] = {"project", "project_run", "project_start_h",
+                                        "project_value"};
+    for (size_t i = 0; i < 4; i++)
+        check_table_storage(file, names[i], 3);
+    check_table_storage(file, "contract", 0);
+    check_table_storage(file, "contract_price", 0);
+    static const size_t runs[3] = {1, 2, 2};
+    check_project_rows(file, runs, 3);
+    check_table_attrs(file);
+    static const int written[FIX_RUNS] = {1, 1, 1};
+    check_values(file, cat, FIX_RUNS, written);
+    H5Fclose(file);
+
+    sim_error err;
+    sim_status st;
+    char *out = inspect_text(path, &st, &err);
+    assert_int_equal(st, SIM_OK);
+    assert_contains(out, "  project = 3 rows (event table: a project of a coalition)\n");
+    assert_contains(out, "  contract = 0 rows (event table: a service contract)\n");
+    assert_contains(out, "  project_value(project) [EUR]: value created by the project\n");
+    free(out);
+    sim_catalog_free(cat);
+}
+
+static void expect_write(sim_h5_writer *w, const sim_catalog *cat, size_t run, sim_status want,
+                         const char *phrase)
+{
+    sim_error err;
+    sim_record *rec = fixture_record(cat, run);
+    assert_non_null(rec);
+    sim_status st = sim_h5_write_run(w, run, rec, &err);
+    if (st != want)
+        print_error("write_run %zu: %d (%s), not %d\n", run, st, st ? err.msg : "", want);
+    assert_int_equal(st, want);
+    if (phrase != NULL)
+        assert_contains(err.msg, phrase);
+    sim_record_free(rec);
+}
+
+/* Runs with rows must come in increasing order; runs without rows may come any time; a
+ * failed run appends nothing. */
+static void test_tables_row_order_and_failed_run(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    sim_error err;
+    path_in(f, "order.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    expect_write(w, cat, 2, SIM_OK, NULL);
+    expect_write(w, cat, 1, SIM_INTERNAL, "increasing order");
+    expect_write(w, cat, 2, SIM_INTERNAL, "run 2 appended rows already");
+    expect_write(w, cat, 0, SIM_OK, NULL); /* no rows */
+    assert_int_equal(sim_h5_fail_run(w, 1, "diverged", &err), SIM_OK);
+    close_ok(w, 1);
+
+    hid_t file = open_ro(path);
+    check_table_storage(file, "project_value", 2);
+    static const size_t runs[2] = {2, 2};
+    check_project_rows(file, runs, 2);
+    int8_t status[FIX_RUNS];
+    read_all(file, "run_status", H5T_NATIVE_INT8, status);
+    assert_int_equal(status[0], 1);
+    assert_int_equal(status[1], 2);
+    assert_int_equal(status[2], 1);
+    H5Fclose(file);
+    sim_catalog_free(cat);
+}
+
+static void test_tables_record_mismatch(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "mismatch.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    expect_write(w, f->cat, 1, SIM_INTERNAL, "record has 0 tables, the file 2");
+    sim_catalog *other = fixture_catalog();
+    assert_int_equal(sim_catalog_add_table(other, "deal", "x"), 0);
+    assert_int_equal(sim_catalog_add_table(other, "contract", "x"), 1);
+    expect_write(w, other, 1, SIM_INTERNAL, "record table 0 (deal)");
+    close_ok(w, 0);
+    sim_catalog_free(other);
+
+    w = create_or_fail(f, path, f->cat);
+    expect_write(w, cat, 1, SIM_INTERNAL, "record has 2 tables, the file 0");
+    close_ok(w, 0);
+    sim_catalog_free(cat);
+}
+
+/* A failed append leaves the tables' lengths unknown: later runs with rows are refused. */
+static int child_append_too_big(const fixture *f, const char *path)
+{
+    sim_catalog *cat = fixture_catalog_sized(1, 1);
+    if (cat == NULL || fixture_add_tables(cat) != 0)
+        return 30;
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, cat, &f->runs, &f->prov, &err);
+    struct stat st;
+    if (w == NULL || stat(path, &st) != 0)
+        return 31;
+    struct rlimit lim = {.rlim_cur = (rlim_t)st.st_size + 8192,
+                         .rlim_max = (rlim_t)st.st_size + 8192};
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+        return 32;
+    sim_record *big = sim_record_alloc(cat);
+    for (size_t i = 0; big != NULL && i < 400000; i++) {
+        double row[2] = {(double)i * 1.37, (double)(i * 7919 % 10007)};
+        if (sim_record_table_append(big, 0, row) != SIM_OK)
+            return 33;
+    }
+    if (big == NULL || sim_h5_write_run(w, 0, big, &err) != SIM_IO || strstr(err.msg, path) == NULL)
+        return 34;
+    sim_record_free(big);
+    sim_record *rec = fixture_record(cat, 2);
+    if (rec == NULL || sim_h5_write_run(w, 2, rec, &err) != SIM_IO ||
+        strstr(err.msg, "after a failed append") == NULL)
+        return 35;
+    sim_record_free(rec);
+    sim_h5_close(w, 0, &err);
+    sim_catalog_free(cat);
+    exit(0);
+}
+
+static void test_tables_append_failure(void **state)
+{
+    fixture *f = *state;
+    run_in_child(f, "too_big_append.h5", child_append_too_big);
+}
+
+/* ---- the design of a sweep, kind and fingerprint ---- */
+
+static void check_design_layout(hid_t file)
+{
+    int64_t points[2] = {-1, -1};
+    double horizon[2] = {0, 0};
+    int32_t policy[2] = {-1, -1}, flags[2] = {-1, -1};
+    read_all(file, "design_point", H5T_NATIVE_INT64, points);
+    read_all(file, "param_horizon_h", H5T_NATIVE_DOUBLE, horizon);
+    read_all(file, "param_policy", H5T_NATIVE_INT32, policy);
+    assert_int_equal(points[0], 0);
+    assert_int_equal(points[1], 1);
+    assert_float_equal(horizon[0], 100.0, 0.0);
+    assert_float_equal(horizon[1], 250.5, 0.0);
+    assert_int_equal(policy[0], 1);
+    assert_int_equal(policy[1], 0);
+    static const char *const dp[] = {"design_point"};
+    check_dataset_scales(file, "param_horizon_h", dp, 1);
+    check_dataset_scales(file, "param_policy", dp, 1);
+    hid_t ds = H5Dopen2(file, "param_horizon_h", H5P_DEFAULT);
+    check_attr_text(ds, "long_name", "settings.horizon_h");
+    check_attr_text(ds, "units", "h");
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "param_policy", H5P_DEFAULT);
+    check_attr_text(ds, "long_name", "companies.oem.policy");
+    check_attr_text(ds, "flag_meanings", "run-to-failure age_based");
+    hid_t attr = H5Aopen(ds, "flag_values", H5P_DEFAULT);
+    assert_true(H5Aread(attr, H5T_NATIVE_INT32, flags) >= 0);
+    assert_int_equal(flags[0], 0);
+    assert_int_equal(flags[1], 1);
+    H5Aclose(attr);
+    assert_int_equal(H5Aexists(ds, "units"), 0);
+    H5Dclose(ds);
+    int64_t design[FIX_RUNS];
+    read_all(file, "design", H5T_NATIVE_INT64, design);
+    for (size_t i = 0; i < FIX_RUNS; i++)
+        assert_int_equal(design[i], fixture_sweep_design[i]);
+}
+
+static void test_design_coordinates(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "sweep.h5", path);
+    sim_h5_runs runs = fixture_runs_design();
+    sim_h5_provenance prov = f->prov;
+    prov.kind = "sweep";
+    prov.fingerprint = "sha256:feed";
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, f->cat, &runs, &prov, &err);
+    if (w == NULL)
+        print_error("create: %s\n", err.msg);
+    assert_non_null(w);
+    write_run(w, f->cat, 1);
+    close_ok(w, 1);
+    hid_t file = open_ro(path);
+    check_design_layout(file);
+    check_attr_text(file, "kind", "sweep");
+    check_attr_text(file, "sweep_fingerprint", "sha256:feed");
+    H5Fclose(file);
+    sim_status st;
+    char *out = inspect_text(path, &st, &err);
+    assert_int_equal(st, SIM_OK);
+    assert_contains(out, "  design_point = 2 (design points of the sweep)\n");
+    assert_contains(out, "  param_horizon_h(design_point) [h]: settings.horizon_h\n");
+    free(out);
+
+    /* A plain run: no design_point, kind "run", no fingerprint. */
+    path_in(f, "plain.h5", path);
+    write_complete_file(f, path);
+    file = open_ro(path);
+    assert_int_equal(H5Lexists(file, "design_point", H5P_DEFAULT), 0);
+    assert_int_equal(H5Lexists(file, "param_horizon_h", H5P_DEFAULT), 0);
+    check_attr_text(file, "kind", "run");
+    assert_int_equal(H5Aexists(file, "sweep_fingerprint"), 0);
+    H5Fclose(file);
+}
+
+/* Units come from the key's suffix; levels become flag_meanings words. */
+static void test_design_units_and_levels(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "units.h5", path);
+    static const char *const vars[4] = {"param_a", "param_b", "param_c", "param_d"};
+    static const char *const paths[4] = {"x.rate_per_h", "x.cost_eur", "x.share", "x.kind"};
+    static const char *const levels[4] = {"a b/c", "", "ok.+@-_9", NULL};
+    static const char *const *const factor_levels[4] = {NULL, NULL, NULL, levels};
+    static const double values[4] = {0.5, 10.0, 0.25, 2.0};
+    static const int64_t design[FIX_RUNS] = {0, 0, 0};
+    sim_h5_runs runs = f->runs;
+    runs.design = design;
+    runs.n_design = 1;
+    runs.n_factors = 4;
+    runs.factor_vars = vars;
+    runs.factor_paths = paths;
+    runs.factor_values = values;
+    runs.factor_levels = factor_levels;
+    sim_h5_writer *w = create_or_fail_runs(f, path, &runs);
+    close_ok(w, 1);
+    hid_t file = open_ro(path);
+    static const char *const units[3] = {"h-1", "EUR", "1"};
+    for (size_t i = 0; i < 3; i++) {
+        hid_t ds = H5Dopen2(file, vars[i], H5P_DEFAULT);
+        check_attr_text(ds, "units", units[i]);
+        H5Dclose(ds);
+    }
+    hid_t ds = H5Dopen2(file, "param_d", H5P_DEFAULT);
+    check_attr_text(ds, "flag_meanings", "a_b_c _ ok.+@-_9");
+    H5Dclose(ds);
+    int32_t code = -1;
+    read_all(file, "param_d", H5T_NATIVE_INT32, &code);
+    assert_int_equal(code, 2);
+    H5Fclose(file);
+}
+
+static void test_create_rejects_bad_tables_and_design(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    sim_error err;
+    path_in(f, "bad_design.h5", path);
+
+    static const char *const layout_dims[] = {"variant", "design_point", "run_message",
+                                              "company_name"};
+    for (size_t i = 0; i < 4; i++) {
+        sim_catalog *cat = fixture_catalog();
+        assert_true(sim_catalog_add_table(cat, layout_dims[i], "x") >= 0);
+        expect_internal(sim_h5_create(path, cat, &f->runs, &f->prov, &err), &err, layout_dims[i]);
+        sim_catalog_free(cat);
+    }
+    sim_catalog *cat = fixture_catalog();
+    assert_int_equal(sim_catalog_add_table(cat, "replication_x", "x"), 0);
+    assert_int_equal(sim_catalog_add_table(cat, "message", "x"), 1);
+    sim_var col = {.name = "strlen", .units = "1", .long_name = "x"};
+    assert_int_equal(sim_catalog_add_column(cat, 1, &col), 0); /* message_strlen */
+    expect_internal(sim_h5_create(path, cat, &f->runs, &f->prov, &err), &err, "message_strlen");
+    sim_catalog_free(cat);
+    cat = fixture_catalog();
+    char long_name[80];
+    memset(long_name, 'c', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    assert_int_equal(sim_catalog_add_table(cat, "project", "x"), 0);
+    col.name = long_name;
+    assert_int_equal(sim_catalog_add_column(cat, 0, &col), 0);
+    expect_internal(sim_h5_create(path, cat, &f->runs, &f->prov, &err), &err, "project_ccc");
+    sim_catalog_free(cat);
+
+    sim_h5_runs runs = fixture_runs_design();
+    static const int64_t far[FIX_RUNS] = {0, 2, 1};
+    runs.design = far;
+    expect_internal(sim_h5_create(path, f->cat, &runs, &f->prov, &err), &err,
+                    "run 1 has design point 2, but there are 2");
+    static const char *const unprefixed[2] = {"horizon_h", "param_policy"};
+    static const char *const twice[2] = {"param_policy", "param_policy"};
+    static const char *const taken[2] = {"param_horizon_h", "profit"};
+    static const char *const bad_word[2] = {"param_horizon h", "param_policy"};
+    const char *const *names[4] = {unprefixed, twice, taken, bad_word};
+    static const char *const phrase[4] = {"'horizon_h' is not a free", "appears twice",
+                                          "'profit' is not a free", "'param_horizon h'"};
+    for (size_t i = 0; i < 4; i++) {
+        runs = fixture_runs_design();
+        runs.factor_vars = names[i];
+        expect_internal(sim_h5_create(path, f->cat, &runs, &f->prov, &err), &err, phrase[i]);
+    }
+    cat = fixture_catalog();
+    sim_var param = {.name = "param_policy", .units = "1", .long_name = "x"};
+    assert_true(sim_catalog_add(cat, &param) >= 0);
+    runs = fixture_runs_design();
+    expect_internal(sim_h5_create(path, cat, &runs, &f->prov, &err), &err, "'param_policy'");
+    sim_catalog_free(cat);
+
+    static const double codes[3][4] = {
+        {100.0, 2.0, 1.0, 0.0}, {100.0, 0.5, 1.0, 0.0}, {100.0, NAN, 1.0, 0.0}};
+    static const char *const code_phrase[3] = {"code 2 of factor 'param_policy', which has 2",
+                                               "code 0.5", "code nan"};
+    for (size_t i = 0; i < 3; i++) {
+        runs = fixture_runs_design();
+        runs.factor_values = codes[i];
+        expect_internal(sim_h5_create(path, f->cat, &runs, &f->prov, &err), &err, code_phrase[i]);
+    }
+    runs = fixture_runs_design();
+    runs.factor_values = NULL;
+    expect_internal(sim_h5_create(path, f->cat, &runs, &f->prov, &err), &err, "factors missing");
+    static const char *const no_path[2] = {"settings.horizon_h", NULL};
+    runs = fixture_runs_design();
+    runs.factor_paths = no_path;
+    expect_internal(sim_h5_create(path, f->cat, &runs, &f->prov, &err), &err, "has no path");
+
+    sim_h5_provenance prov = f->prov;
+    prov.kind = "batch";
+    expect_internal(sim_h5_create(path, f->cat, &f->runs, &prov, &err), &err, "kind 'batch'");
+    assert_int_equal(access(path, F_OK), -1);
+}
+
+/* Factors of a plain run (n_design == 0) are ignored, however they look. */
+static void test_plain_run_ignores_factors(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "ignored.h5", path);
+    sim_h5_runs runs = fixture_runs_design();
+    runs.design = fixture_design;
+    runs.n_design = 0;
+    runs.factor_values = NULL;
+    sim_h5_writer *w = create_or_fail_runs(f, path, &runs);
+    close_ok(w, 1);
+    hid_t file = open_ro(path);
+    assert_int_equal(H5Lexists(file, "design_point", H5P_DEFAULT), 0);
+    H5Fclose(file);
+}
+
+/* ---- the reader ---- */
+
+static sim_h5_reader *open_read_or_fail(const char *path)
+{
+    sim_error err;
+    sim_h5_reader *r = sim_h5_open_read(path, &err);
+    if (r == NULL)
+        print_error("open_read %s: %s\n", path, err.msg);
+    assert_non_null(r);
+    return r;
+}
+
+/* Every value and row of a run read back equals what the fixture wrote, bit for bit. */
+static void check_read_run(sim_h5_reader *r, const sim_catalog *cat, size_t run)
+{
+    sim_error err;
+    sim_record *rec = sim_record_alloc(cat);
+    assert_non_null(rec);
+    assert_int_equal(sim_record_table_append(rec, 1, (const double[]){9.0}), SIM_OK);
+    sim_status st = sim_h5_reader_read_run(r, run, rec, &err);
+    if (st != SIM_OK)
+        print_error("read_run %zu: %s\n", run, err.msg);
+    assert_int_equal(st, SIM_OK);
+    sim_record *want = fixture_record(cat, run);
+    assert_non_null(want);
+    for (size_t v = 0; v < sim_catalog_count(cat); v++)
+        assert_memory_equal(sim_record_cvalues(rec, v), sim_record_cvalues(want, v),
+                            sim_catalog_var_size(cat, v) * sizeof(double));
+    for (size_t t = 0; t < sim_catalog_table_count(cat); t++) {
+        size_t rows = sim_record_table_rows(want, t);
+        assert_int_equal(sim_record_table_rows(rec, t), rows);
+        if (rows > 0)
+            assert_memory_equal(sim_record_table_data(rec, t), sim_record_table_data(want, t),
+                                rows * sim_catalog_table_ncols(cat, t) * sizeof(double));
+    }
+    sim_record_free(want);
+    sim_record_free(rec);
+}
+
+static void test_reader_roundtrip(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    sim_error err;
+    path_in(f, "read.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_runs runs = fixture_runs_design();
+    sim_h5_provenance prov = f->prov;
+    prov.kind = "sweep";
+    prov.fingerprint = "sha256:beef";
+    sim_h5_writer *w = sim_h5_create(path, cat, &runs, &prov, &err);
+    assert_non_null(w);
+    for (size_t run = 0; run < FIX_RUNS; run++)
+        write_run(w, cat, run);
+    close_ok(w, 1);
+
+    sim_h5_reader *r = open_read_or_fail(path);
+    assert_int_equal(sim_h5_reader_n_runs(r), FIX_RUNS);
+    assert_int_equal(sim_h5_reader_complete(r), 1);
+    assert_string_equal(sim_h5_reader_attr(r, "scenario_yaml"), "seed: 42\nhorizon_h: 100\n");
+    assert_string_equal(sim_h5_reader_attr(r, "sweep_fingerprint"), "sha256:beef");
+    assert_string_equal(sim_h5_reader_attr(r, "kind"), "sweep");
+    assert_string_equal(sim_h5_reader_attr(r, "model"), "ecosystem");
+    assert_null(sim_h5_reader_attr(r, "master_seed")); /* not text */
+    assert_null(sim_h5_reader_attr(r, "no_such_attribute"));
+    assert_null(sim_h5_reader_attr(r, NULL));
+    assert_int_equal(sim_h5_reader_run_status(r, FIX_RUNS), -1);
+    assert_null(sim_h5_reader_run_message(r, FIX_RUNS));
+    assert_string_equal(sim_h5_reader_run_message(r, 0), "");
+    /* A catalog of its own, as a resuming program makes it. */
+    sim_catalog *again = table_catalog();
+    for (size_t run = FIX_RUNS; run-- > 0;) {
+        assert_int_equal(sim_h5_reader_run_status(r, run), 1);
+        check_read_run(r, again, run);
+    }
+    check_read_run(r, cat, 2); /* another catalog: checked again */
+    sim_h5_reader_close(r);
+    sim_h5_reader_close(NULL);
+    sim_catalog_free(again);
+    sim_catalog_free(cat);
+}
+
+static void test_reader_failed_and_interrupted(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    sim_error err;
+    path_in(f, "read_failed.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    write_run(w, cat, 1);
+    assert_int_equal(sim_h5_fail_run(w, 2, "no convergence", &err), SIM_OK);
+    close_ok(w, 0);
+
+    sim_h5_reader *r = open_read_or_fail(path);
+    assert_int_equal(sim_h5_reader_complete(r), 0);
+    assert_string_equal(sim_h5_reader_attr(r, "kind"), "run");
+    assert_null(sim_h5_reader_attr(r, "sweep_fingerprint"));
+    assert_int_equal(sim_h5_reader_run_status(r, 0), 0);
+    assert_int_equal(sim_h5_reader_run_status(r, 1), 1);
+    assert_int_equal(sim_h5_reader_run_status(r, 2), 2);
+    assert_string_equal(sim_h5_reader_run_message(r, 2), "no convergence");
+    check_read_run(r, cat, 1);
+    sim_record *rec = sim_record_alloc(cat);
+    assert_int_equal(sim_h5_reader_read_run(r, 2, rec, &err), SIM_INVALID);
+    assert_contains(err.msg, "run 2 is not complete (run_status 2)");
+    assert_int_equal(sim_h5_reader_read_run(r, 0, rec, &err), SIM_INVALID);
+    assert_contains(err.msg, "run 0 is not complete (run_status 0)");
+    assert_int_equal(sim_h5_reader_read_run(r, 3, rec, &err), SIM_INVALID);
+    assert_contains(err.msg, "run 3 out of range");
+    assert_int_equal(sim_h5_reader_read_run(r, 1, NULL, &err), SIM_INTERNAL);
+    sim_record_free(rec);
+    sim_h5_reader_close(r);
+    sim_catalog_free(cat);
+}
+
+static void expect_read_mismatch(const char *path, sim_catalog *cat, const char *phrase)
+{
+    sim_error err;
+    sim_h5_reader *r = open_read_or_fail(path);
+    sim_record *rec = sim_record_alloc(cat);
+    assert_non_null(rec);
+    sim_status st = sim_h5_reader_read_run(r, 1, rec, &err);
+    if (st != SIM_INVALID)
+        print_error("read_run: %d (%s), not SIM_INVALID\n", st, st ? err.msg : "");
+    assert_int_equal(st, SIM_INVALID);
+    assert_contains(err.msg, phrase);
+    sim_record_free(rec);
+    sim_h5_reader_close(r);
+    sim_catalog_free(cat);
+}
+
+static void test_reader_catalog_mismatch(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "read_mismatch.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    write_run(w, cat, 1);
+    close_ok(w, 1);
+    sim_catalog_free(cat);
+
+    cat = table_catalog();
+    sim_var extra = {.name = "nope", .units = "1", .long_name = "x", .shape = SIM_SHAPE_RUN};
+    assert_true(sim_catalog_add(cat, &extra) >= 0);
+    expect_read_mismatch(path, cat, "the file has no variable nope");
+    cat = fixture_catalog_sized(2, FIX_TIME);
+    assert_int_equal(fixture_add_tables(cat), 0);
+    expect_read_mismatch(path, cat, "variable revenue is not float64 (run, <entity>)");
+    cat = fixture_catalog_sized(FIX_ENTITY, FIX_TIME + 1);
+    expect_read_mismatch(path, cat, "variable backlog");
+    /* (run, time) with as many companies as samples: same lengths, other dimension. */
+    cat = sim_catalog_alloc("company", FIX_TIME, FIX_TIME);
+    sim_var backlog = fixture_vars[2];
+    backlog.shape = SIM_SHAPE_ENTITY;
+    assert_int_equal(sim_catalog_add(cat, &backlog), 0);
+    expect_read_mismatch(path, cat, "variable backlog");
+    cat = sim_catalog_alloc("firm", FIX_ENTITY, FIX_TIME);
+    assert_int_equal(sim_catalog_add(cat, &fixture_vars[1]), 0);
+    expect_read_mismatch(path, cat, "firm = 3");
+    cat = fixture_catalog();
+    assert_int_equal(sim_catalog_add_table(cat, "deal", "x"), 0);
+    expect_read_mismatch(path, cat, "the file has no table variable deal_run");
+    cat = fixture_catalog();
+    assert_int_equal(sim_catalog_add_table(cat, "project", "x"), 0);
+    sim_var col = {.name = "margin", .units = "EUR", .long_name = "x"};
+    assert_int_equal(sim_catalog_add_column(cat, 0, &col), 0);
+    expect_read_mismatch(path, cat, "no table variable project_margin");
+    /* A table column that is not along the table's dimension. */
+    cat = fixture_catalog();
+    assert_int_equal(sim_catalog_add_table(cat, "run_st", "x"), 0);
+    expect_read_mismatch(path, cat, "no table variable run_st_run");
+    cat = fixture_catalog();
+    assert_int_equal(sim_catalog_add_table(cat, "contract", "x"), 0);
+    col.name = "run_xx";
+    assert_int_equal(sim_catalog_add_column(cat, 0, &col), 0);
+    expect_read_mismatch(path, cat, "contract_run_xx");
+
+    /* A record made before a variable (one the file has) joined its catalog. */
+    cat = sim_catalog_alloc("company", FIX_ENTITY, FIX_TIME);
+    assert_int_equal(sim_catalog_add(cat, &fixture_vars[0]), 0);
+    sim_record *rec = sim_record_alloc(cat);
+    assert_int_equal(sim_catalog_add(cat, &fixture_vars[1]), 1);
+    sim_error err;
+    sim_h5_reader *r = open_read_or_fail(path);
+    assert_int_equal(sim_h5_reader_read_run(r, 1, rec, &err), SIM_INVALID);
+    assert_contains(err.msg, "the record was made before variable revenue joined its catalog");
+    sim_record_free(rec);
+    sim_catalog_free(cat);
+    /* ... and one made before the tables did: its rows have nowhere to go. */
+    cat = fixture_catalog();
+    rec = sim_record_alloc(cat);
+    assert_int_equal(fixture_add_tables(cat), 0);
+    assert_int_equal(sim_h5_reader_read_run(r, 1, rec, &err), SIM_INTERNAL);
+    assert_contains(err.msg, "cannot append row 0 of table project to the record");
+    sim_h5_reader_close(r);
+    sim_record_free(rec);
+    sim_catalog_free(cat);
+}
+
+/* A column stored as integers, a column along another dimension. */
+static void test_reader_table_column_types(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "read_types.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    write_run(w, cat, 1);
+    close_ok(w, 1);
+    sim_catalog_free(cat);
+    /* profit is (run), not along contract: declare contract's column so its name is profit. */
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    assert_true(H5Lcreate_hard(file, "profit", file, "contract_profit", H5P_DEFAULT, H5P_DEFAULT) >=
+                0);
+    assert_true(H5Lcreate_hard(file, "project", file, "contract_index", H5P_DEFAULT, H5P_DEFAULT) >=
+                0);
+    H5Fclose(file);
+    cat = fixture_catalog();
+    assert_int_equal(sim_catalog_add_table(cat, "contract", "x"), 0);
+    sim_var col = {.name = "profit", .units = "EUR", .long_name = "x"};
+    assert_int_equal(sim_catalog_add_column(cat, 0, &col), 0);
+    expect_read_mismatch(path, cat, "contract_profit is not a float column along contract");
+    cat = fixture_catalog();
+    assert_int_equal(sim_catalog_add_table(cat, "contract", "x"), 0);
+    col.name = "index";
+    assert_int_equal(sim_catalog_add_column(cat, 0, &col), 0);
+    expect_read_mismatch(path, cat, "contract_index is not a float column along contract");
+}
+
+/* Rows left by an append that never finished (some columns longer than others, rows of a run
+ * that is not complete) are ignored; a damaged run index is an error. */
+static void rewrite_project_runs(const char *path, const int64_t *runs, hsize_t n, bool all)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    static const char *const names[] = {"project", "project_run", "project_start_h",
+                                        "project_value"};
+    for (size_t i = 0; i < (all ? 4u : 2u); i++) {
+        hid_t ds = H5Dopen2(file, names[i], H5P_DEFAULT);
+        assert_true(H5Dset_extent(ds, &n) >= 0);
+        H5Dclose(ds);
+    }
+    hid_t ds = H5Dopen2(file, "project_run", H5P_DEFAULT);
+    assert_true(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, runs) >= 0);
+    H5Dclose(ds);
+    H5Fclose(file);
+}
+
+/* The other half of a cut append: value columns longer than the run column. */
+static void extend_project_columns(const char *path, hsize_t n)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    static const char *const names[] = {"project_start_h", "project_value"};
+    for (size_t i = 0; i < 2; i++) {
+        hid_t ds = H5Dopen2(file, names[i], H5P_DEFAULT);
+        assert_true(H5Dset_extent(ds, &n) >= 0);
+        H5Dclose(ds);
+    }
+    H5Fclose(file);
+}
+
+static void expect_read_damage(const char *path, const sim_catalog *cat, const char *phrase)
+{
+    sim_error err;
+    sim_h5_reader *r = open_read_or_fail(path);
+    sim_record *rec = sim_record_alloc(cat);
+    assert_int_equal(sim_h5_reader_read_run(r, 1, rec, &err), SIM_IO);
+    assert_contains(err.msg, phrase);
+    sim_record_free(rec);
+    sim_h5_reader_close(r);
+}
+
+static void test_reader_leftover_and_damaged_rows(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "leftover.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    write_run(w, cat, 0);
+    write_run(w, cat, 1);
+    close_ok(w, 0);
+    /* Run 2's append was cut: two rows in project and project_run only. */
+    static const int64_t cut[3] = {1, 2, 2};
+    rewrite_project_runs(path, cut, 3, false);
+    sim_h5_reader *r = open_read_or_fail(path);
+    check_read_run(r, cat, 1);
+    check_read_run(r, cat, 0);
+    sim_h5_reader_close(r);
+    /* And value columns longer than the run column. */
+    static const int64_t one[1] = {1};
+    rewrite_project_runs(path, one, 1, true);
+    extend_project_columns(path, 5);
+    r = open_read_or_fail(path);
+    check_read_run(r, cat, 1);
+    sim_h5_reader_close(r);
+    /* Run 2's rows complete in every column, run 2 never marked complete. */
+    rewrite_project_runs(path, cut, 3, true);
+    r = open_read_or_fail(path);
+    check_read_run(r, cat, 1);
+    sim_h5_reader_close(r);
+
+    static const int64_t split[3] = {1, 2, 1};
+    rewrite_project_runs(path, split, 3, true);
+    expect_read_damage(path, cat, "rows of run 1 are not contiguous (row 2)");
+    static const int64_t wild[3] = {1, 7, 2};
+    rewrite_project_runs(path, wild, 3, true);
+    expect_read_damage(path, cat, "damaged table project: row 1 has run 7");
+    sim_catalog_free(cat);
+}
+
+static void killed_table_writer(const fixture *f, const char *path)
+{
+    default_signals();
+    sim_catalog *cat = fixture_catalog();
+    sim_error err;
+    if (cat == NULL || fixture_add_tables(cat) != 0)
+        _exit(2);
+    sim_h5_writer *w = sim_h5_create(path, cat, &f->runs, &f->prov, &err);
+    if (w == NULL)
+        _exit(3);
+    for (size_t run = 0; run < 2; run++) {
+        sim_record *rec = fixture_record(cat, run);
+        if (rec == NULL || sim_h5_write_run(w, run, rec, &err) != SIM_OK)
+            _exit(4);
+        sim_record_free(rec);
+    }
+    raise(SIGKILL);
+    _exit(5);
+}
+
+static void test_reader_killed_writer(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "read_killed.h5", path);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        killed_table_writer(f, path);
+    int wstatus = 0;
+    assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+    assert_true(WIFSIGNALED(wstatus));
+    assert_int_equal(WTERMSIG(wstatus), SIGKILL);
+    assert_true(H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) < 0);
+
+    sim_h5_reader *r = open_read_or_fail(path);
+    assert_int_equal(sim_h5_reader_complete(r), 0);
+    assert_int_equal(sim_h5_reader_n_runs(r), FIX_RUNS);
+    assert_int_equal(sim_h5_reader_run_status(r, 0), 1);
+    assert_int_equal(sim_h5_reader_run_status(r, 1), 1);
+    assert_int_equal(sim_h5_reader_run_status(r, 2), 0);
+    assert_string_equal(sim_h5_reader_attr(r, "scenario_yaml"), "seed: 42\nhorizon_h: 100\n");
+    sim_catalog *cat = table_catalog();
+    check_read_run(r, cat, 0);
+    check_read_run(r, cat, 1);
+    sim_record *rec = sim_record_alloc(cat);
+    sim_error err;
+    assert_int_equal(sim_h5_reader_read_run(r, 2, rec, &err), SIM_INVALID);
+    sim_record_free(rec);
+    sim_h5_reader_close(r);
+    sim_catalog_free(cat);
+}
+
+static void expect_open_failure(const char *path, sim_status status, const char *phrase)
+{
+    sim_error err;
+    sim_h5_reader *r = sim_h5_open_read(path, &err);
+    if (r != NULL)
+        print_error("open_read %s succeeded\n", path != NULL ? path : "(null)");
+    assert_null(r);
+    assert_int_equal(err.status, status);
+    assert_contains(err.msg, phrase);
+}
+
+static void test_reader_bad_files(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN], good[PATH_LEN];
+    expect_open_failure(NULL, SIM_INTERNAL, "missing path");
+    path_in(f, "missing.h5", path);
+    expect_open_failure(path, SIM_NOINPUT, "No such file or directory");
+    path_in(f, "text.h5", path);
+    write_bytes(path, "run,profit\n", 11);
+    expect_open_failure(path, SIM_IO, "is not a readable HDF5 file");
+    expect_open_failure(f->dir, SIM_IO, "it is a directory");
+    path_in(f, "good.h5", good);
+    write_complete_file(f, good);
+    path_in(f, "truncated.h5", path);
+    truncated_copy(good, path);
+    expect_open_failure(path, SIM_IO, "is not a readable HDF5 file");
+    path_in(f, "foreign.h5", path);
+    make_foreign_file(path, 0);
+    expect_open_failure(path, SIM_NOINPUT, "not an ecotwin results file");
+    path_in(f, "hostile.h5", path);
+    make_foreign_file(path, 2); /* ecotwin_version as h5py writes it; run_status 2-D float */
+    expect_open_failure(path, SIM_IO, "no readable run_status(run)");
+}
+
 int main(void)
 {
     sim_h5_quiet();
@@ -1031,6 +1877,21 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inspect_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspect_foreign_and_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspect_output_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tables_layout_and_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tables_row_order_and_failed_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tables_record_mismatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tables_append_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_design_coordinates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_design_units_and_levels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_rejects_bad_tables_and_design, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plain_run_ignores_factors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_failed_and_interrupted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_catalog_mismatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_table_column_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_leftover_and_damaged_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_killed_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_bad_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

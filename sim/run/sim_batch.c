@@ -1,0 +1,568 @@
+/*
+ * sim_batch: the pool's consumer writing one results file, and resuming one. Contract in
+ * sim_batch.h.
+ *
+ * Order of the file operations, so that a crash at any point loses no completed run and
+ * OUT.part, whenever it exists, opens:
+ *   fresh:  create OUT.part.new (HDF5 lays it out; a kill now leaves a file no reader
+ *           opens), link it as OUT.part once SWMR writing has started, write runs; at the
+ *           end close it (the writer reopens it as OUT.part.new to mark it complete),
+ *           fsync, remove the name OUT.part, rename to OUT, fsync the directory;
+ *   resume: open OUT.part for reading, create OUT.part.new, copy and compute, close both;
+ *           interrupted: fsync OUT.part.new, rename it over OUT.part, fsync the directory;
+ *           complete: fsync it, remove OUT.part, rename it to OUT, fsync the directory.
+ * At the start, OUT.part.new next to OUT.part is a resume that was killed (OUT.part is
+ * intact: it is only replaced by a new file that holds all it had) and is removed; alone, it
+ * is a file killed in its creation (removed) or a finished one killed before its last rename
+ * (it opens, and becomes OUT.part).
+ */
+#include "sim_batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct batch_ctx {
+    const sim_batch *b;
+    sim_h5_writer *w;
+    sim_h5_reader *old; /* the OUT.part being resumed, or NULL */
+    sim_record *copy_rec;
+    sim_batch_result *res;
+    size_t n_runs, settled;
+} batch_ctx;
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Time inside sim_h5_* calls: wall time, and the consumer thread's CPU time, which a loaded
+ * machine does not inflate. */
+typedef struct write_clock {
+    double wall, cpu;
+} write_clock;
+
+static double thread_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static write_clock write_start(void)
+{
+    return (write_clock){wall_now(), thread_cpu_now()};
+}
+
+static void write_stop(sim_batch_result *res, const write_clock *t0)
+{
+    res->write_s += wall_now() - t0->wall;
+    res->write_cpu_s += thread_cpu_now() - t0->cpu;
+}
+
+static char *path_with(const char *base, const char *suffix)
+{
+    size_t n = strlen(base), m = strlen(suffix);
+    char *s = malloc(n + m + 1);
+    if (s != NULL) {
+        memcpy(s, base, n);
+        memcpy(s + n, suffix, m + 1);
+    }
+    return s;
+}
+
+/* ---- fingerprints ---- */
+
+#define FNV_PRIME  0x100000001b3ULL
+#define FNV_BASE_A 0xcbf29ce484222325ULL /* the standard offset basis */
+#define FNV_BASE_B 0x84222325cbf29ce4ULL /* another, so the lanes differ */
+
+void sim_batch_hash_init(sim_batch_hash *h)
+{
+    h->lane[0] = FNV_BASE_A;
+    h->lane[1] = FNV_BASE_B;
+}
+
+void sim_batch_hash_add(sim_batch_hash *h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h->lane[0] = (h->lane[0] ^ p[i]) * FNV_PRIME;
+        h->lane[1] = (h->lane[1] ^ (unsigned char)(p[i] + 0x5bu)) * FNV_PRIME;
+    }
+}
+
+void sim_batch_hash_text(sim_batch_hash *h, const char *s)
+{
+    if (s == NULL)
+        s = "(null)";
+    sim_batch_hash_add(h, s, strlen(s) + 1);
+}
+
+void sim_batch_hash_plan(sim_batch_hash *h, const sim_plan *plan)
+{
+    char text[256];
+    snprintf(text, sizeof text, "designs=%zu replications=%zu variants=%zu seed=%llu crn=%d",
+             plan->n_designs, plan->replications, plan->n_variants,
+             (unsigned long long)plan->master_seed, plan->crn ? 1 : 0);
+    sim_batch_hash_text(h, text);
+    for (size_t k = 0; k < plan->n_variants; k++) {
+        snprintf(text, sizeof text, "variant=%d", plan->variants[k]);
+        sim_batch_hash_text(h, text);
+    }
+}
+
+void sim_batch_hash_hex(const sim_batch_hash *h, char out[SIM_BATCH_HASH_HEX])
+{
+    snprintf(out, SIM_BATCH_HASH_HEX, "%016llx%016llx", (unsigned long long)h->lane[0],
+             (unsigned long long)h->lane[1]);
+}
+
+char *sim_batch_part_path(const char *output)
+{
+    return path_with(output, SIM_BATCH_PART_SUFFIX);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* ---- durable renames ---- */
+
+static sim_status fsync_path(const char *path, int directory, sim_error *err)
+{
+    int fd = open(path, O_RDONLY | (directory ? O_DIRECTORY : 0));
+    if (fd < 0)
+        return sim_error_set(err, SIM_IO, "cannot open %s to sync it: %s", path, strerror(errno));
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    /* Some file systems cannot sync a directory (EINVAL); the rename is then as durable as
+     * they make it. */
+    if (rc != 0 && !(directory && (e == EINVAL || e == EBADF)))
+        return sim_error_set(err, SIM_IO, "cannot sync %s: %s", path, strerror(e));
+    return SIM_OK;
+}
+
+static sim_status sync_parent(const char *path, sim_error *err)
+{
+    char *dir = strdup(path);
+    if (dir == NULL)
+        return sim_error_set(err, SIM_NOMEM, "out of memory");
+    char *slash = strrchr(dir, '/');
+    const char *d = dir;
+    if (slash == NULL)
+        d = ".";
+    else if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    sim_status st = fsync_path(d, 1, err);
+    free(dir);
+    return st;
+}
+
+/* from's data reach the disk, then from becomes to, then the rename itself is made durable. */
+static sim_status durable_rename(const char *from, const char *to, sim_error *err)
+{
+    sim_status st = fsync_path(from, 0, err);
+    if (st != SIM_OK)
+        return st;
+    if (rename(from, to) != 0)
+        return sim_error_set(err, SIM_IO, "cannot rename %s to %s: %s", from, to, strerror(errno));
+    return sync_parent(to, err);
+}
+
+/* ---- the sink: every HDF5 call of a batch happens here, on the consumer thread ---- */
+
+static sim_status sink_put(void *ctx, size_t run, const sim_run_id *id, const sim_record *rec,
+                           sim_error *err)
+{
+    batch_ctx *c = ctx;
+    write_clock t0 = write_start();
+    sim_status st = sim_h5_write_run(c->w, run, rec, err);
+    write_stop(c->res, &t0);
+    if (st == SIM_OK && c->b->observe != NULL)
+        c->b->observe(c->b->ctx, run, id, rec);
+    c->settled++;
+    return st;
+}
+
+static sim_status sink_fail(void *ctx, size_t run, const sim_run_id *id, const sim_error *why,
+                            sim_error *err)
+{
+    batch_ctx *c = ctx;
+    write_clock t0 = write_start();
+    sim_status st = sim_h5_fail_run(c->w, run, why->msg, err);
+    write_stop(c->res, &t0);
+    if (st == SIM_OK && c->b->failed != NULL)
+        c->b->failed(c->b->ctx, run, id, why->msg);
+    c->res->runs_failed++;
+    c->settled++;
+    return st;
+}
+
+static sim_status copy_run(batch_ctx *c, size_t run, sim_error *err)
+{
+    int status = sim_h5_reader_run_status(c->old, run);
+    if (status == 1) {
+        sim_status st = sim_h5_reader_read_run(c->old, run, c->copy_rec, err);
+        if (st == SIM_OK)
+            st = sim_h5_write_run(c->w, run, c->copy_rec, err);
+        if (st == SIM_OK && c->b->observe != NULL) {
+            sim_run_id id = sim_plan_run_id(c->b->plan, run);
+            c->b->observe(c->b->ctx, run, &id, c->copy_rec);
+        }
+        return st;
+    }
+    const char *msg = sim_h5_reader_run_message(c->old, run);
+    c->res->runs_failed++;
+    return sim_h5_fail_run(c->w, run, msg != NULL ? msg : "failed (message unreadable)", err);
+}
+
+static sim_status sink_copy(void *ctx, size_t unit, sim_error *err)
+{
+    batch_ctx *c = ctx;
+    size_t nv = c->b->plan->n_variants;
+    write_clock t0 = write_start();
+    sim_status st = SIM_OK;
+    for (size_t k = 0; k < nv && st == SIM_OK; k++)
+        st = copy_run(c, unit * nv + k, err);
+    write_stop(c->res, &t0);
+    c->res->runs_resumed += nv;
+    c->settled += nv;
+    return st;
+}
+
+static int hook_stop(void *ctx)
+{
+    const batch_ctx *c = ctx;
+    return c->b->stop != NULL ? c->b->stop(c->b->ctx) : 0;
+}
+
+static void hook_progress(void *ctx, size_t units, size_t failed)
+{
+    const batch_ctx *c = ctx;
+    (void)units;
+    (void)failed;
+    sim_batch_progress now = {
+        .runs_total = c->n_runs,
+        .runs_settled = c->settled,
+        .runs_failed = c->res->runs_failed,
+        .runs_resumed = c->res->runs_resumed,
+    };
+    if (c->b->progress != NULL)
+        c->b->progress(c->b->ctx, &now);
+}
+
+/* ---- resume ---- */
+
+/* Units whose every run has a status in the old file (complete or failed). */
+static unsigned char *done_units(const sim_plan *plan, const sim_h5_reader *old)
+{
+    size_t nu = sim_plan_n_units(plan), nv = plan->n_variants;
+    unsigned char *done = calloc(nu > 0 ? nu : 1, 1);
+    for (size_t u = 0; done != NULL && u < nu; u++) {
+        done[u] = 1;
+        for (size_t k = 0; k < nv; k++) {
+            int s = sim_h5_reader_run_status(old, u * nv + k);
+            if (s != 1 && s != 2)
+                done[u] = 0;
+        }
+    }
+    return done;
+}
+
+static sim_status open_old(const sim_batch *b, const char *part, size_t n_runs, sim_h5_reader **out,
+                           sim_error *err)
+{
+    sim_error why;
+    sim_error_clear(&why);
+    sim_h5_reader *r = sim_h5_open_read(part, &why);
+    if (r == NULL)
+        return sim_error_set(err, why.status == SIM_NOMEM ? SIM_NOMEM : SIM_IO,
+                             "cannot resume from %s: %s; if it was killed while being finished, "
+                             "`h5clear -s %s` makes it readable; otherwise remove it or use "
+                             "another output",
+                             part, why.msg, part);
+    const char *fp = sim_h5_reader_attr(r, "sweep_fingerprint");
+    if (fp == NULL || strcmp(fp, b->prov->fingerprint) != 0 || sim_h5_reader_n_runs(r) != n_runs) {
+        sim_h5_reader_close(r);
+        const char *kind = b->prov->kind != NULL ? b->prov->kind : "run";
+        return sim_error_set(err, SIM_INVALID,
+                             "%s was written by a different %s (the resolved %s, its seed, "
+                             "replications or random-number mode differ); remove it or use "
+                             "another output",
+                             part, kind, strcmp(kind, "sweep") == 0 ? "sweep" : "scenario");
+    }
+    *out = r;
+    return SIM_OK;
+}
+
+/* ---- the batch ---- */
+
+typedef struct batch_files {
+    char *part; /* OUT.part */
+    char *next; /* OUT.part.new: a file being created, or the new file of a resume */
+    int linked; /* a fresh file has both names */
+} batch_files;
+
+static sim_status files_init(const sim_batch *b, batch_files *f, sim_error *err)
+{
+    f->part = path_with(b->output, SIM_BATCH_PART_SUFFIX);
+    f->next = path_with(b->output, SIM_BATCH_NEW_SUFFIX);
+    if (f->part == NULL || f->next == NULL)
+        return sim_error_set(err, SIM_NOMEM, "out of memory");
+    return SIM_OK;
+}
+
+/* Run coordinates of the file: design point, replication, variant of every run. */
+typedef struct batch_coords {
+    int64_t *replication, *design;
+    int32_t *variant;
+} batch_coords;
+
+static sim_status coords_fill(const sim_plan *plan, batch_coords *k, sim_error *err)
+{
+    size_t n = sim_plan_n_runs(plan);
+    k->replication = calloc(n, sizeof *k->replication);
+    k->design = calloc(n, sizeof *k->design);
+    k->variant = calloc(n, sizeof *k->variant);
+    if (k->replication == NULL || k->design == NULL || k->variant == NULL)
+        return sim_error_set(err, SIM_NOMEM, "out of memory for %zu run coordinates", n);
+    for (size_t i = 0; i < n; i++) {
+        sim_run_id id = sim_plan_run_id(plan, i);
+        k->replication[i] = (int64_t)id.replication;
+        k->design[i] = (int64_t)id.design;
+        k->variant[i] = (int32_t)id.variant;
+    }
+    return SIM_OK;
+}
+
+static sim_status create_writer(batch_ctx *c, const char *path, const batch_coords *k,
+                                sim_error *err)
+{
+    const sim_batch *b = c->b;
+    sim_h5_runs runs = {0};
+    if (b->design != NULL)
+        runs = *b->design;
+    runs.n_runs = c->n_runs;
+    runs.replication = k->replication;
+    runs.design = k->design;
+    runs.variant = k->variant;
+    write_clock t0 = write_start();
+    c->w = sim_h5_create(path, b->plan->cat, &runs, b->prov, err);
+    write_stop(c->res, &t0);
+    return c->w != NULL ? SIM_OK : (err != NULL ? err->status : SIM_IO);
+}
+
+static sim_status run_pool(batch_ctx *c, const unsigned char *done, sim_error *err)
+{
+    const sim_batch *b = c->b;
+    sim_pool_hooks hooks = {
+        .sink = {.put = sink_put, .fail = sink_fail, .ctx = c},
+        .done = done,
+        .copy = sink_copy,
+        .stop = hook_stop,
+        .progress = hook_progress,
+        .ctx = c,
+    };
+    return sim_pool_run(b->plan, b->threads, &hooks, &c->res->pool, err);
+}
+
+static sim_status close_writer(batch_ctx *c, int complete, sim_error *err)
+{
+    write_clock t0 = write_start();
+    sim_status st = sim_h5_close(c->w, complete, err);
+    write_stop(c->res, &t0);
+    c->w = NULL;
+    return st;
+}
+
+/* A fresh file. Linked (f->linked): it has both names, OUT.part.new for the writer (which
+ * reopens the file by that name to mark it complete) and OUT.part for everyone else; at the
+ * end OUT.part goes first, so that a crash in between leaves OUT.part.new alone, finished,
+ * which the next start takes for OUT.part (recover_next). Not linked: it is OUT.part only. */
+static sim_status finish_fresh(batch_ctx *c, const batch_files *f, sim_status st, sim_error *err)
+{
+    sim_error cerr;
+    sim_error_clear(&cerr);
+    if (st != SIM_OK) {
+        close_writer(c, 0, &cerr);
+        if (f->linked)
+            unlink(f->next);
+        fsync_path(f->part, 0, &cerr);
+        return st;
+    }
+    sim_status cst = close_writer(c, 1, err);
+    if (cst != SIM_OK) {
+        if (f->linked)
+            unlink(f->next);
+        return cst;
+    }
+    if (!f->linked)
+        return durable_rename(f->part, c->b->output, err);
+    cst = fsync_path(f->next, 0, err);
+    if (cst == SIM_OK && unlink(f->part) != 0)
+        cst = sim_error_set(err, SIM_IO, "cannot remove %s: %s", f->part, strerror(errno));
+    return cst != SIM_OK ? cst : durable_rename(f->next, c->b->output, err);
+}
+
+/* A resumed file: OUT.part.new replaces OUT.part only when it holds all the old one had. */
+static sim_status finish_resumed(batch_ctx *c, const batch_files *f, sim_status st, sim_error *err)
+{
+    sim_error cerr;
+    sim_error_clear(&cerr);
+    if (st != SIM_OK && st != SIM_INTERRUPTED) {
+        close_writer(c, 0, &cerr);
+        unlink(f->next); /* it may lack units of the old one: the old stays */
+        return st;
+    }
+    sim_status cst = close_writer(c, st == SIM_OK, err);
+    if (cst != SIM_OK) {
+        unlink(f->next);
+        return cst;
+    }
+    if (st == SIM_INTERRUPTED) {
+        cst = durable_rename(f->next, f->part, err);
+        return cst != SIM_OK ? cst : st;
+    }
+    /* Complete: the old file goes first, so that a crash in between leaves OUT.part.new alone,
+     * which the next start takes for OUT.part (recover_next). */
+    cst = fsync_path(f->next, 0, err);
+    if (cst == SIM_OK && unlink(f->part) != 0)
+        cst = sim_error_set(err, SIM_IO, "cannot remove %s: %s", f->part, strerror(errno));
+    return cst != SIM_OK ? cst : durable_rename(f->next, c->b->output, err);
+}
+
+static sim_status finish_files(batch_ctx *c, const batch_files *f, sim_status st, sim_error *err)
+{
+    sim_h5_reader_close(c->old);
+    c->old = NULL;
+    sim_status fst = c->res->resumed ? finish_resumed(c, f, st, err) : finish_fresh(c, f, st, err);
+    c->res->complete = st == SIM_OK && fst == SIM_OK;
+    return st != SIM_OK ? st : fst;
+}
+
+/* OUT.part.new without OUT.part is either a file killed while it was being created (HDF5
+ * cannot open it: it holds no run) or a finished file killed just before its last rename
+ * (it opens): the first is removed, the second becomes OUT.part. */
+static sim_status recover_next(const batch_files *f, sim_error *err)
+{
+    if (file_exists(f->part) || !file_exists(f->next))
+        return SIM_OK;
+    sim_error why;
+    sim_h5_reader *r = sim_h5_open_read(f->next, &why);
+    int opens = r != NULL;
+    sim_h5_reader_close(r);
+    if (opens)
+        return durable_rename(f->next, f->part, err);
+    if (unlink(f->next) != 0)
+        return sim_error_set(err, SIM_IO, "cannot remove the unfinished %s: %s", f->next,
+                             strerror(errno));
+    return SIM_OK;
+}
+
+static sim_status prepare(batch_ctx *c, batch_files *f, unsigned char **done, sim_error *err)
+{
+    const sim_batch *b = c->b;
+    sim_status st = recover_next(f, err);
+    if (st != SIM_OK || !file_exists(f->part))
+        return st;
+    if (!b->resume)
+        return sim_error_set(err, SIM_USAGE,
+                             "%s exists: the results of an interrupted run; continue it with "
+                             "--resume, or remove it",
+                             f->part);
+    if (unlink(f->next) != 0 && errno != ENOENT)
+        return sim_error_set(err, SIM_IO, "cannot remove the stale %s: %s", f->next,
+                             strerror(errno));
+    write_clock t0 = write_start();
+    st = open_old(b, f->part, c->n_runs, &c->old, err);
+    if (st == SIM_OK) {
+        c->copy_rec = sim_record_alloc(b->plan->cat);
+        *done = done_units(b->plan, c->old);
+        if (c->copy_rec == NULL || *done == NULL)
+            st = sim_error_set(err, SIM_NOMEM, "out of memory");
+    }
+    write_stop(c->res, &t0);
+    c->res->resumed = st == SIM_OK;
+    return st;
+}
+
+/* The new file is created as OUT.part.new: a kill while HDF5 lays it out leaves a file no
+ * reader opens, and that must never be OUT.part. A fresh file gets the name OUT.part as a
+ * second link as soon as it opens (SWMR writing has started); where the file system has no
+ * hard links it is made as OUT.part directly, and a kill during its creation then leaves an
+ * OUT.part that a resume refuses (and that the user removes). */
+static sim_status open_target(batch_ctx *c, batch_files *f, const batch_coords *k, sim_error *err)
+{
+    sim_status st = create_writer(c, f->next, k, err);
+    if (st != SIM_OK || c->res->resumed)
+        return st;
+    if (link(f->next, f->part) == 0) {
+        f->linked = 1;
+        return sync_parent(f->part, err);
+    }
+    int why = errno;
+    sim_error ignored;
+    close_writer(c, 0, &ignored);
+    unlink(f->next);
+    if (why == EEXIST)
+        return sim_error_set(err, SIM_IO, "%s appeared while the file was being created", f->part);
+    return create_writer(c, f->part, k, err);
+}
+
+static sim_status batch_check(const sim_batch *b, sim_error *err)
+{
+    if (b == NULL || b->output == NULL || b->plan == NULL || b->prov == NULL ||
+        b->prov->fingerprint == NULL || b->plan->cat == NULL)
+        return sim_error_set(err, SIM_INTERNAL, "sim_batch_run: missing argument");
+    return SIM_OK;
+}
+
+sim_status sim_batch_run(const sim_batch *b, sim_batch_result *res, sim_error *err)
+{
+    sim_batch_result local;
+    memset(&local, 0, sizeof local);
+    double start = wall_now();
+    sim_status st = batch_check(b, err);
+    if (st != SIM_OK)
+        return st;
+    batch_ctx c = {.b = b, .res = &local, .n_runs = sim_plan_n_runs(b->plan)};
+    batch_files f = {0};
+    batch_coords k = {0};
+    unsigned char *done = NULL;
+    st = files_init(b, &f, err);
+    if (st == SIM_OK)
+        st = coords_fill(b->plan, &k, err);
+    if (st == SIM_OK)
+        st = prepare(&c, &f, &done, err);
+    if (st == SIM_OK)
+        st = open_target(&c, &f, &k, err);
+    if (st == SIM_OK) {
+        st = run_pool(&c, done, err);
+        st = finish_files(&c, &f, st, err);
+    }
+    sim_h5_reader_close(c.old);
+    sim_record_free(c.copy_rec);
+    free(done);
+    free(k.replication);
+    free(k.design);
+    free(k.variant);
+    free(f.part);
+    free(f.next);
+    local.wall_s = wall_now() - start;
+    if (res != NULL)
+        *res = local;
+    return st;
+}
