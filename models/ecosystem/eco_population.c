@@ -264,7 +264,10 @@ static int nominal_companies(eco_params *p, size_t n)
     const eco_company_params *t = &pop->role_templates[likeliest_role(pop)];
     for (size_t i = 0; i < n; i++) {
         char *name = pop->names + i * stride;
-        snprintf(name, stride, "c%0*zu", w, i);
+        /* n <= ECO_MAX_COMPANIES, so the name always fits in stride bytes. */
+        int len = snprintf(name, stride, "c%0*u", w, (unsigned)i);
+        if (len < 0 || (size_t)len >= stride)
+            return 0;
         p->companies[i] = *t;
         p->companies[i].name = name;
         p->companies[i].sharing_willingness = pop->attributes[ECO_ATTR_SHARING_WILLINGNESS].mean;

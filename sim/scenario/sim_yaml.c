@@ -924,13 +924,29 @@ static int yl_write(void *ctx, unsigned char *buffer, size_t size)
     return 1;
 }
 
+/* Text that libyaml surely writes as a plain scalar: letters, digits, _ . + - / and inner
+ * spaces (numbers, names, paths), not starting like an indicator ("- ", "---", "..."). */
+static int yl_plain_safe(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' || strncmp(s, "- ", 2) == 0 ||
+        strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0)
+        return 0;
+    for (; *s; s++)
+        if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') || ('0' <= *s && *s <= '9') ||
+              strchr("_.+-/ ", *s)))
+            return 0;
+    return 1;
+}
+
 static int yl_emit_scalar(yaml_emitter_t *e, const char *text, int quoted)
 {
     yaml_event_t ev;
-    /* A multi-line plain scalar cannot be written plain: libyaml would pick single quotes,
-     * which read back as a quoted scalar and are then written in double quotes. Writing it
-     * double-quoted at once keeps emit(load(emit(x))) == emit(x). */
-    quoted = quoted || strchr(text, '\n') != NULL;
+    /* Plain text that cannot be written plain (a line break, "--- x", "a: b") would get single
+     * quotes from libyaml, read back as a quoted scalar and then be written in double quotes:
+     * writing it double-quoted at once keeps emit(load(emit(x))) == emit(x). Quoting does not
+     * change its type: such text is never a number, boolean or null. */
+    quoted = quoted || !yl_plain_safe(text);
     yaml_scalar_style_t style = quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE;
     if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)(uintptr_t)text,
                                       (int)strlen(text), !quoted, 1, style))
