@@ -924,32 +924,15 @@ static int yl_write(void *ctx, unsigned char *buffer, size_t size)
     return 1;
 }
 
-/* Text that libyaml surely writes as a plain scalar: letters, digits, _ . + - / and inner
- * spaces (numbers, names, paths), not starting like an indicator ("- ", "---", "..."). */
-static int yl_plain_safe(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' || strncmp(s, "- ", 2) == 0 ||
-        strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0)
-        return 0;
-    for (; *s; s++)
-        if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') || ('0' <= *s && *s <= '9') ||
-              strchr("_.+-/ ", *s)))
-            return 0;
-    return 1;
-}
-
 static int yl_emit_scalar(yaml_emitter_t *e, const char *text, int quoted)
 {
     yaml_event_t ev;
-    /* Plain text that cannot be written plain (a line break, "--- x", "a: b") would get single
-     * quotes from libyaml, read back as a quoted scalar and then be written in double quotes:
-     * writing it double-quoted at once keeps emit(load(emit(x))) == emit(x). Quoting does not
-     * change its type: such text is never a number, boolean or null. */
-    quoted = quoted || !yl_plain_safe(text);
-    yaml_scalar_style_t style = quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE;
+    /* libyaml picks the style: plain text goes out plain when it can, else in single quotes
+     * (double where single cannot hold it); quoted text is never plain, so it gets the same
+     * quotes plain text would. Plain text written quoted reads back quoted and is then written
+     * the same way: emit(load(emit(x))) == emit(x). */
     if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)(uintptr_t)text,
-                                      (int)strlen(text), !quoted, 1, style))
+                                      (int)strlen(text), !quoted, 1, YAML_ANY_SCALAR_STYLE))
         return 0;
     return yaml_emitter_emit(e, &ev);
 }
