@@ -26,7 +26,7 @@
 
 #define ECO_KNOWLEDGE_DOMAINS      4 /* asset, analytics, service, customer */
 #define ECO_GOAL_DIMS_MAX          16
-#define ECO_MAX_COMPANIES          100000
+#define ECO_MAX_COMPANIES          5000 /* the run keeps N x N relation state: 5000^2 pairs are ~0.5 GB */
 #define ECO_MAX_ASSETS_PER_COMPANY 100000
 #define ECO_MAX_ASSETS_TOTAL       10000000
 #define ECO_MAX_CREWS_PER_COMPANY  100000

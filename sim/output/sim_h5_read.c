@@ -97,6 +97,10 @@ sim_status sim_h5__open_results(const char *path, hid_t *file, bool *reader_only
     *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
     if (*file < 0) {
         sim_status status = sim_h5__fail(err, SIM_IO, "%s is not a readable HDF5 file", path);
+        /* A damaged file makes a SWMR reader retry each metadata read (100 times by
+         * default, with waits): minutes per file. Ten attempts still ride out a writer that
+         * is live, and fail fast on a file that is broken. */
+        H5Pset_metadata_read_attempts(fapl, 10);
         *file = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
         *reader_only = *file >= 0;
         if (*file < 0) {

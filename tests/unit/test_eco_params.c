@@ -664,7 +664,7 @@ static void test_too_many_companies(void **state)
     sim_cfg_set_root(cfg, root);
     eco_params *p = eco_params_load(cfg, root, &settings);
     assert_non_null(p);
-    assert_error(cfg, "companies: 100001 companies; at most 100000 are allowed");
+    assert_error(cfg, "companies: 5001 companies; at most 5000 are allowed");
     assert_int_equal(p->n_companies, 0);
     eco_params_free(p);
     sim_cfg_free(cfg);

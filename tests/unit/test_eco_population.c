@@ -96,8 +96,8 @@ static void test_defaults_and_names(void **state)
     /* companies: null leaves the population (a scenario extending one with companies). */
     sc = tr_open("simulation: {horizon_h: 1000, warmup_h: 0, replications: 1}\n"
                  "companies: null\n"
-                 "population: {n_companies: 10001, role_weights: {platform: 1}}\n");
-    assert_string_equal(params_of(sc)->companies[10000].name, "c10000");
+                 "population: {n_companies: 1001, role_weights: {platform: 1}}\n");
+    assert_string_equal(params_of(sc)->companies[1000].name, "c1000");
     assert_int_equal(params_of(sc)->n_assets_total, 0);
     sim_scenario_free(sc);
 }
@@ -172,11 +172,11 @@ static void test_schema_errors(void **state)
     expect_error(yaml, "population.role_templates.oem.service_time: target_load needs a "
                        "positive mean work content");
     snprintf(yaml, sizeof yaml, "%s%s", head,
-             "population:\n  n_companies: 100000\n  role_weights: {oem: 1}\n"
-             "  role_templates: {oem: {n_assets: 1000}}\n");
-    expect_error(yaml, "population.n_companies: 100000 companies of up to 1000 assets may hold");
+             "population:\n  n_companies: 5000\n  role_weights: {oem: 1}\n"
+             "  role_templates: {oem: {n_assets: 10000}}\n");
+    expect_error(yaml, "population.n_companies: 5000 companies of up to 10000 assets may hold");
     snprintf(yaml, sizeof yaml, "%s%s", head, "population: {n_companies: 0}\n");
-    expect_error(yaml, "population.n_companies: must be an integer in [1, 100000]");
+    expect_error(yaml, "population.n_companies: must be an integer in [1, 5000]");
     snprintf(yaml, sizeof yaml, "%s%s", head, "population: {target_load: 0}\n");
     expect_error(yaml, "population.target_load: must be a number in (0, 10]");
     snprintf(yaml, sizeof yaml, "%s%s", head, "population: [1, 2]\n");
