@@ -1131,12 +1131,12 @@ static size_t cfg_fit(const char *word, const char *candidate)
     return SIZE_MAX;
 }
 
-static const char *cfg_suggest(const char *word, const char *const *candidates, size_t n)
+const char *sim_cfg_suggest(const char *word, const char *const *candidates, size_t n)
 {
     const char *best = NULL;
     size_t best_fit = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
-        size_t f = cfg_fit(word, candidates[i]);
+        size_t f = candidates[i] != NULL ? cfg_fit(word, candidates[i]) : SIZE_MAX;
         if (f < best_fit) {
             best_fit = f;
             best = candidates[i];
@@ -1174,7 +1174,7 @@ int sim_cfg_enum(sim_cfg *cfg, sim_cfg_node *map, const char *key, const char *c
     cfg_key_path(map, key, path, sizeof path);
     cfg_join(list, sizeof list, names, count);
     snprintf(expected, sizeof expected, "must be one of: %s", list);
-    const char *near = n->kind == SIM_CFG_SCALAR ? cfg_suggest(n->u.text, names, count) : NULL;
+    const char *near = n->kind == SIM_CFG_SCALAR ? sim_cfg_suggest(n->u.text, names, count) : NULL;
     if (near)
         snprintf(hint, sizeof hint, "; did you mean \"%.60s\"?", near);
     cfg_bad_value_hint(cfg, n, path, expected, hint);
@@ -1219,7 +1219,7 @@ static void cfg_report_unknown(sim_cfg *cfg, const sim_cfg_node *map, size_t i)
     const cfg_mapx *mx = map->mx;
     char path[CFG_PATH_MAX], known[CFG_KNOWN_MAX];
     cfg_key_path(map, e->key, path, sizeof path);
-    const char *hint = cfg_suggest(e->key, mx->asked, mx->n_asked);
+    const char *hint = sim_cfg_suggest(e->key, mx->asked, mx->n_asked);
     if (hint)
         sim_cfg_error_at(cfg, e->key_mark, "%s: unknown key; did you mean \"%s\"?", path, hint);
     else if (mx->n_asked) {

@@ -154,6 +154,11 @@ long long sim_cfg_node_int(sim_cfg *cfg, sim_cfg_node *n, const char *what, long
                            long long lo, long long hi);
 const char *sim_cfg_node_str(sim_cfg *cfg, sim_cfg_node *n, const char *what);
 
+/* The candidate a misspelt word most likely meant ("did you mean"), or NULL when none is
+ * close: case-insensitive Damerau-Levenshtein distance within max(2, length/3), else a shared
+ * prefix of at least 4 characters. NULL candidates are skipped. */
+const char *sim_cfg_suggest(const char *word, const char *const *candidates, size_t n);
+
 /* Report every key of every map reached from the root that no getter asked for. Maps no
  * getter reached at all are reported at their own key only (not each key inside). */
 void sim_cfg_check_unknown(sim_cfg *cfg);

@@ -35,8 +35,4 @@ int sim_sweep_path_resolve(sim_cfg *store, const sim_cfg_node *root, const char 
 sim_status sim_sweep_path_apply(sim_cfg *cfg, sim_cfg_node *root, const sim_cfg_node *resolved,
                                 const sim_sweep_step *steps, size_t n, sim_cfg_node *value);
 
-/* The candidate nearest to word (case-insensitive edit distance within max(2, length/3),
- * or one a prefix of the other of at least 4 characters), or NULL. */
-const char *sim_sweep_suggest(const char *word, const char *const *candidates, size_t n);
-
 #endif

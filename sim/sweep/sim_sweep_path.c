@@ -13,69 +13,8 @@
 #include <string.h>
 
 #define PATH_NAME_MAX    128u /* longest key in a path */
-#define SUGGEST_MAXLEN   64u  /* longer words get no edit-distance suggestion */
 #define CANDIDATES_MAX   256u /* keys or names considered for a suggestion */
 #define KNOWN_LIST_CHARS 300u /* longest "keys here" list in a message */
-
-/* ---- did you mean ---- */
-
-/* Optimal string alignment distance, case-insensitive, both strings <= SUGGEST_MAXLEN. */
-static size_t osa_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t rows[3][SUGGEST_MAXLEN + 1];
-    size_t *pp = rows[0], *p = rows[1], *c = rows[2];
-    for (size_t j = 0; j <= lb; j++)
-        p[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        c[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            int ai = tolower((unsigned char)a[i - 1]), bj = tolower((unsigned char)b[j - 1]);
-            size_t best = p[j - 1] + (ai != bj);
-            best = p[j] + 1 < best ? p[j] + 1 : best;
-            best = c[j - 1] + 1 < best ? c[j - 1] + 1 : best;
-            if (i > 1 && j > 1 && ai == tolower((unsigned char)b[j - 2]) &&
-                tolower((unsigned char)a[i - 2]) == bj && pp[j - 2] + 1 < best)
-                best = pp[j - 2] + 1;
-            c[j] = best;
-        }
-        size_t *t = pp;
-        pp = p;
-        p = c;
-        c = t;
-    }
-    return p[lb];
-}
-
-/* Lower is a better fit; SIZE_MAX is none. A prefix match ranks after every edit match. */
-static size_t fit(const char *word, const char *candidate)
-{
-    size_t lw = strlen(word), lc = strlen(candidate);
-    if (lw > SUGGEST_MAXLEN || lc > SUGGEST_MAXLEN)
-        return SIZE_MAX;
-    size_t d = osa_distance(word, candidate);
-    size_t longer = lw > lc ? lw : lc, shorter = lw < lc ? lw : lc;
-    size_t limit = longer / 3 > 2 ? longer / 3 : 2;
-    if (d <= limit && d < lc)
-        return d;
-    if (shorter >= 4 && strncmp(word, candidate, shorter) == 0)
-        return SUGGEST_MAXLEN + d;
-    return SIZE_MAX;
-}
-
-const char *sim_sweep_suggest(const char *word, const char *const *candidates, size_t n)
-{
-    const char *best = NULL;
-    size_t best_fit = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        size_t f = candidates[i] ? fit(word, candidates[i]) : SIZE_MAX;
-        if (f < best_fit) {
-            best_fit = f;
-            best = candidates[i];
-        }
-    }
-    return best;
-}
 
 /* ---- resolving ---- */
 
@@ -116,7 +55,7 @@ static void where(const path_walk *w, const char *upto, char *buf, size_t size)
 static void hint(const char *name, const char *const *cands, size_t n, const char *what, char *buf,
                  size_t size)
 {
-    const char *near = sim_sweep_suggest(name, cands, n);
+    const char *near = sim_cfg_suggest(name, cands, n);
     if (near != NULL) {
         snprintf(buf, size, "; did you mean \"%s\"?", near);
         return;
