@@ -26,10 +26,17 @@ cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 build_pkgs=(build-essential cmake pkg-config libgsl-dev libyaml-dev libhdf5-dev hdf5-tools)
+# MPI ranks for sweeps (docs/hpc.md): built whenever CMake finds MPI, in every preset, so the
+# tests labelled mpi run in CI.
+build_pkgs+=(openmpi-bin libopenmpi-dev)
 test_pkgs=(libcmocka-dev netcdf-bin clang-format python3 python3-xarray python3-h5netcdf
     python3-netcdf4 python3-h5py python3-numpy)
 # Reliability tests: libFuzzer runs (clang with its runtime), peak memory (GNU time), memcheck.
 test_pkgs+=(clang libclang-rt-14-dev time valgrind)
+# Plots and the HTML report (matplotlib), the report rendered in headless Chromium.
+test_pkgs+=(python3-matplotlib chromium)
+# docs/analysis.md's Python example, run by a test: pandas and scipy beside xarray.
+test_pkgs+=(python3-pandas python3-scipy)
 
 need=("${build_pkgs[@]}")
 [ "$mode" = test ] && need+=("${test_pkgs[@]}")

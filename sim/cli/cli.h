@@ -24,6 +24,10 @@ int cmd_validate(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_summarize(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
 
 /* Print every diagnostic of sc (one per line) to stderr, or err's message when there are
  * none, prefixed by "ecotwin <cmd>: " for non-diagnostic messages. */
@@ -84,9 +88,42 @@ typedef struct cli_batch {
     const sim_h5_provenance *prov;
     void (*observe)(void *ctx, size_t run, const sim_run_id *id, const sim_record *rec);
     void *ctx;
+    /* As in sim_batch: shard of n_shards (0/0: everything), or the sources of a merge. */
+    size_t shard, n_shards;
+    sim_h5_reader *const *sources;
+    size_t n_sources;
+    const sim_pool_remote *remote; /* MPI ranks (sim_mpi), or NULL */
 } cli_batch;
 sim_status cli_batch_run(const cli_batch *cb, sim_batch_result *res);
+
+/* The share of a sweep this process runs (cli_shard.c): `--shard I/N` (0 <= I < N <=
+ * CLI_SHARD_MAX; `none` or 0/1: the whole sweep), else, when SLURM_ARRAY_TASK_ID is set, the
+ * task's position in its job array, (ID - SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP of
+ * SLURM_ARRAY_TASK_COUNT (MIN 0 and STEP 1 when unset), else the whole sweep (count 1). */
+#define CLI_SHARD_MAX 100000
+typedef struct cli_shard {
+    size_t index, count;
+    char text[48];    /* "I/N" */
+    char source[200]; /* where it came from, for the log line */
+} cli_shard;
+/* arg: --shard's argument or NULL. 0, or CLI_EXIT_USAGE after printing why. */
+int cli_shard_resolve(const char *cmd, const char *arg, cli_shard *s);
+/* The file of a shard: out with ".shard-I-of-N" inserted before the extension of its last
+ * component (appended when it has none), unless that component contains it already;
+ * a copy of out for the whole sweep. malloc'd; NULL when out of memory. */
+char *cli_shard_output(const char *out, const cli_shard *s);
 /* Exit code after cli_batch_run: 0, 70 when runs failed, else the status's code. */
 int cli_batch_exit_code(sim_status st, const sim_batch_result *res);
+
+/* `ecotwin plot` and `ecotwin report` (cmd_plot.c, cmd_report.c): thin commands over the Python
+ * drawing code in analysis/ (cli_python.c). cli_run_python runs `python3 -B -s
+ * ecotwin_analysis.py CMD argv[1..]` with ECOTWIN_EXE set to this program, found in
+ * $ECOTWIN_ANALYSIS_DIR, else the source tree, else the install dir; the interpreter is
+ * $ECOTWIN_PYTHON or /usr/bin/python3. Returns the child's exit code; 70 when Python or the
+ * script is missing or the child died of a signal. cli_wants_help: --help/-h among argv. */
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cli_run_python(const char *cmd, int argc, char **argv);
+int cli_wants_help(int argc, char **argv);
 
 #endif

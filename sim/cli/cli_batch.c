@@ -69,11 +69,13 @@ static void report(const cli_batch *cb, sim_status st, const sim_batch_result *r
         cli_errorf(cb->cmd, "%s", err->msg);
         return;
     }
-    size_t in_file = res->runs_resumed + res->pool.runs_done + res->pool.runs_failed;
+    size_t in_file =
+        res->runs_resumed + res->runs_merged + res->pool.runs_done + res->pool.runs_failed;
     cli_errorf(cb->cmd,
                "interrupted: %zu of %zu runs are in %s%s; continue with the same command and "
                "--resume",
-               in_file, sim_plan_n_runs(cb->plan), cb->output, SIM_BATCH_PART_SUFFIX);
+               in_file, sim_batch_shard_runs(cb->plan, cb->shard, cb->n_shards), cb->output,
+               SIM_BATCH_PART_SUFFIX);
 }
 
 sim_status cli_batch_run(const cli_batch *cb, sim_batch_result *res)
@@ -91,16 +93,22 @@ sim_status cli_batch_run(const cli_batch *cb, sim_batch_result *res)
         .failed = view_failed,
         .progress = view_progress,
         .ctx = &v,
+        .remote = cb->remote,
+        .shard = cb->shard,
+        .n_shards = cb->n_shards,
+        .sources = cb->sources,
+        .n_sources = cb->n_sources,
     };
     sim_error err;
     sim_error_clear(&err);
     mallopt(M_TRIM_THRESHOLD, HEAP_KEEP_BYTES);
     mallopt(M_TOP_PAD, HEAP_PAD_BYTES);
     cli_install_interrupt_handlers();
-    cli_progress_start(&v.progress, sim_plan_n_runs(cb->plan), cb->quiet);
+    cli_progress_start(&v.progress, sim_batch_shard_runs(cb->plan, cb->shard, cb->n_shards),
+                       cb->quiet);
     sim_status st = sim_batch_run(&b, res, &err);
-    cli_progress_finish(&v.progress,
-                        res->runs_resumed + res->pool.runs_done + res->pool.runs_failed);
+    cli_progress_finish(&v.progress, res->runs_resumed + res->runs_merged + res->pool.runs_done +
+                                         res->pool.runs_failed);
     report(cb, st, res, &err);
     return st;
 }

@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 #include "sim_batch.h"
 #include "sim_h5.h"
 #include "sim_pool.h"
@@ -32,6 +33,8 @@ typedef struct sweep_opts {
     sim_overrides ov;
     long long threads; /* 0: default */
     int independent, resume, dry_run, quiet, json, verbose;
+    const char *shard_arg; /* --shard, or NULL */
+    cli_shard shard;       /* resolved after parsing (cli_shard.c) */
 } sweep_opts;
 
 static void usage(FILE *out)
@@ -52,6 +55,12 @@ static void usage(FILE *out)
                  "      --independent        independent streams per design point (no CRN)\n"
                  "      --resume             continue FILE.part left by an interrupted sweep\n"
                  "                           (refused when the sweep changed)\n"
+                 "      --shard I/N          run only shard I of N (0 <= I < N; units d x r\n"
+                 "                           with (d*R + r) %% N == I) into FILE with\n"
+                 "                           .shard-I-of-N before its extension; default: the\n"
+                 "                           Slurm array task (SLURM_ARRAY_TASK_ID - _MIN of\n"
+                 "                           _COUNT); `none` runs everything. Combine the\n"
+                 "                           shards with `ecotwin merge` (docs/hpc.md)\n"
                  "  -n, --dry-run            print the design points, the run count and the\n"
                  "                           output size; run nothing\n"
                  "      --json               print the summary (or the dry run) as JSON on stdout\n"
@@ -60,6 +69,9 @@ static void usage(FILE *out)
                  "  -h, --help               show this help\n\n"
                  "SIGINT/SIGTERM stop cleanly: finished runs are written, the rest can be resumed\n"
                  "(a second signal abandons the runs in progress).\n\n"
+                 "MPI: `mpirun -np K ecotwin sweep ...` (or srun) spreads the runs over K ranks\n"
+                 "of --threads each (default: as above, else the CPUs / ranks on the node); rank\n"
+                 "0 writes the one FILE, with the same data as one process (docs/hpc.md).\n\n"
                  "Exit: 0 ok, 2 usage (also: FILE.part exists and --resume was not given),\n"
                  "65 invalid sweep file or FILE.part from another sweep, 66 missing input,\n"
                  "70 runs failed (see run_status, run_message) or internal error, 74 I/O error,\n"
@@ -95,6 +107,7 @@ static int parse_opts(int argc, char **argv, sweep_opts *o, int *done)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"verbose", no_argument, NULL, 'v'},
                                          {"help", no_argument, NULL, 'h'},
+                                         {"shard", required_argument, NULL, 'S'},
                                          {NULL, 0, NULL, 0}};
     int c, rc;
     optind = 1;
@@ -112,6 +125,9 @@ static int parse_opts(int argc, char **argv, sweep_opts *o, int *done)
             break;
         case 'I':
             o->independent = 1;
+            break;
+        case 'S':
+            o->shard_arg = optarg;
             break;
         case 'R':
             o->resume = 1;
@@ -138,7 +154,7 @@ static int parse_opts(int argc, char **argv, sweep_opts *o, int *done)
     }
     if (optind != argc - 1)
         return cli_usage_error("sweep", "expected exactly one sweep file");
-    return 0;
+    return cli_shard_resolve("sweep", o->shard_arg, &o->shard);
 }
 
 /* ---- the plan of a sweep ---- */
@@ -184,7 +200,15 @@ typedef struct sweep_job {
     const char *const **factor_levels;
     double *values; /* n_points x n_factors */
     sim_h5_runs design;
+    const cli_shard *shard; /* count 1: the whole sweep */
+    cli_mpi *mpi;           /* ranks (cli_mpi.h); size 1 without MPI */
 } sweep_job;
+
+/* Runs of this process's shard (all of them for the whole sweep). */
+static size_t shard_runs(const sweep_job *j)
+{
+    return sim_batch_shard_runs(&j->plan, j->shard->index, j->shard->count);
+}
 
 static sim_status job_coordinates(sweep_job *j)
 {
@@ -316,6 +340,8 @@ static void print_dry_json(const sweep_job *j, const char *out)
     print_json_string(j->path);
     printf(", \"results\": ");
     print_json_string(out);
+    if (j->shard->count > 1)
+        printf(", \"shard\": \"%s\", \"shard_runs\": %zu", j->shard->text, shard_runs(j));
     printf(", \"design\": \"%s\", \"points\": %zu, \"replications\": %zu, \"variants\": %zu, "
            "\"runs\": %zu, \"crn\": %d, \"size_bytes_uncompressed_max\": %.0f, \"factors\": [",
            sim_sweep_design_name(sim_sweep_design(j->sw)), j->n_points, j->plan.replications,
@@ -344,6 +370,10 @@ static void print_dry_run(const sweep_job *j, const char *out)
     print_points_table(j);
     printf("Runs: %zu design points x %zu replications x %zu variants = %zu runs\n", j->n_points,
            j->plan.replications, j->plan.n_variants, sim_plan_n_runs(&j->plan));
+    if (j->shard->count > 1)
+        printf("Shard %s (%s): %zu of the %zu runs (units d x R + r = %zu mod %zu)\n",
+               j->shard->text, j->shard->source, shard_runs(j), sim_plan_n_runs(&j->plan),
+               j->shard->index, j->shard->count);
     printf("Random numbers: %s\n",
            j->plan.crn ? "common across design points (replication r of every point draws the "
                          "same streams)"
@@ -389,12 +419,14 @@ static void print_summary(const sweep_job *j, const sweep_opts *o, const char *o
                           const sim_batch_result *res)
 {
     const sim_pool_stats *ps = &res->pool;
-    size_t n = sim_plan_n_runs(&j->plan);
+    size_t n = shard_runs(j);
     double share = res->wall_s > 0 ? res->write_s / res->wall_s : 0.0;
     double cpu = process_cpu_s();
     if (o->json) {
         printf("{\"results\": ");
         print_json_string(out);
+        if (j->shard->count > 1)
+            printf(", \"shard\": \"%s\"", j->shard->text);
         printf(", \"points\": %zu, \"replications\": %zu, \"variants\": %zu, \"runs\": %zu, "
                "\"done\": %zu, \"failed\": %zu, \"resumed\": %zu, \"threads\": %d, \"crn\": %d, "
                "\"events\": %llu, \"wall_s\": %.3f, \"write_s\": %.3f, \"write_share\": %.4f, "
@@ -406,6 +438,8 @@ static void print_summary(const sweep_job *j, const sweep_opts *o, const char *o
         return;
     }
     printf("Results: %s\n", out);
+    if (j->shard->count > 1)
+        printf("Shard %s: ", j->shard->text);
     printf("%zu runs (%zu design points x %zu replications x %zu variants): %zu done, %zu "
            "failed",
            n, j->n_points, j->plan.replications, j->plan.n_variants, n - res->runs_failed,
@@ -429,13 +463,27 @@ static void print_summary(const sweep_job *j, const sweep_opts *o, const char *o
 static int run_sweep(sweep_job *j, const sweep_opts *o, const char *out)
 {
     const char *source = NULL;
-    int threads = cli_threads(o->threads, &source);
-    if (!o->quiet)
-        fprintf(stderr, "ecotwin sweep: %s: %zu design points, %zu runs, %d thread%s (%s)%s\n",
-                j->path, j->n_points, sim_plan_n_runs(&j->plan), threads, threads == 1 ? "" : "s",
-                source, j->plan.crn ? "" : ", independent streams");
+    int threads = cli_mpi_threads(j->mpi, o->threads, &source);
+    int log = !o->quiet && j->mpi->rank == 0; /* ranks > 0 print no progress */
+    if (log && j->shard->count > 1)
+        fprintf(stderr, "ecotwin %s: %s: shard %s (%s): %zu of %zu runs into %s\n", j->mpi->cmd,
+                j->path, j->shard->text, j->shard->source, shard_runs(j), sim_plan_n_runs(&j->plan),
+                out);
+    if (log)
+        fprintf(stderr, "ecotwin %s: %s: %zu design points, %zu runs, %d thread%s (%s)%s\n",
+                j->mpi->cmd, j->path, j->n_points, sim_plan_n_runs(&j->plan), threads,
+                threads == 1 ? "" : "s", source, j->plan.crn ? "" : ", independent streams");
+    if (log && j->mpi->size > 1)
+        fprintf(stderr, "ecotwin %s: %d ranks x %d threads each (rank 0 also writes the file)\n",
+                j->mpi->cmd, j->mpi->size, threads);
     char fp[SIM_BATCH_HASH_HEX];
     fingerprint(j, fp);
+    /* Every rank checks it computes the same plan; ranks > 0 then serve rank 0's batch. */
+    int mrc = cli_mpi_agree(j->mpi, 0, fp, threads);
+    if (mrc != 0)
+        return mrc;
+    if (j->mpi->rank > 0)
+        return cli_mpi_serve(j->mpi, &j->plan, threads);
     char title[512];
     snprintf(title, sizeof title, "ecotwin sweep of %s", j->path);
     sim_h5_provenance prov = {
@@ -450,13 +498,16 @@ static int run_sweep(sweep_job *j, const sweep_opts *o, const char *out)
                                      : "xoshiro256++ per stream, keyed by SplitMix64 over "
                                        "(master seed, design, replication, stream); crn = 0",
         .threads = threads,
-        .ranks = 1,
+        .ranks = j->mpi->size,
         .libyaml_version = yaml_get_version_string(),
         .fingerprint = fp,
         .kind = "sweep",
+        .design_name = sim_sweep_design_name(sim_sweep_design(j->sw)),
+        .independent_streams = !j->plan.crn,
+        .shard = j->shard->count > 1 ? j->shard->text : NULL,
     };
     cli_batch cb = {
-        .cmd = "sweep",
+        .cmd = j->mpi->cmd,
         .output = out,
         .threads = threads,
         .resume = o->resume,
@@ -464,15 +515,20 @@ static int run_sweep(sweep_job *j, const sweep_opts *o, const char *out)
         .plan = &j->plan,
         .design = &j->design,
         .prov = &prov,
+        .shard = j->shard->count > 1 ? j->shard->index : 0,
+        .n_shards = j->shard->count > 1 ? j->shard->count : 0,
     };
+    cb.remote = cli_mpi_remote(j->mpi, &j->plan);
     sim_batch_result res;
     sim_status st = cli_batch_run(&cb, &res);
     if (st == SIM_OK)
         print_summary(j, o, out, &res);
-    return cli_batch_exit_code(st, &res);
+    int code = cli_batch_exit_code(st, &res);
+    cli_mpi_release(j->mpi, code); /* every rank exits with rank 0's code */
+    return code;
 }
 
-static int open_sweep(const char *path, const sweep_opts *o, sim_sweep **sw)
+static int open_sweep(const char *cmd, const char *path, const sweep_opts *o, sim_sweep **sw)
 {
     sim_error err;
     sim_error_clear(&err);
@@ -483,9 +539,9 @@ static int open_sweep(const char *path, const sweep_opts *o, sim_sweep **sw)
     for (size_t i = 0; i < n; i++)
         fprintf(stderr, "%s\n", sim_sweep_diag_text(*sw, i));
     if (n > 0)
-        cli_errorf("sweep", "%zu error%s; nothing was run or written", n, n == 1 ? "" : "s");
+        cli_errorf(cmd, "%zu error%s; nothing was run or written", n, n == 1 ? "" : "s");
     else
-        cli_errorf("sweep", "%s", err.msg[0] ? err.msg : sim_status_text(st));
+        cli_errorf(cmd, "%s", err.msg[0] ? err.msg : sim_status_text(st));
     sim_sweep_free(*sw);
     *sw = NULL;
     return sim_status_exit_code(st);
@@ -498,22 +554,38 @@ int cmd_sweep(int argc, char **argv)
     int rc = parse_opts(argc, argv, &o, &done);
     if (rc != 0 || done)
         return rc;
-    sweep_job j = {.path = argv[optind]};
-    rc = open_sweep(j.path, &o, &j.sw);
-    if (rc != 0)
+    cli_mpi mpi;
+    if ((rc = cli_mpi_start(&mpi, "sweep")) != 0)
         return rc;
-    if (job_init(&j, &o) != SIM_OK) {
-        cli_errorf("sweep", "out of memory");
+    sweep_job j = {.path = argv[optind], .shard = &o.shard, .mpi = &mpi};
+    rc = open_sweep(mpi.cmd, j.path, &o, &j.sw);
+    if (rc == 0 && job_init(&j, &o) != SIM_OK) {
+        cli_errorf(mpi.cmd, "out of memory");
         job_free(&j);
-        return sim_status_exit_code(SIM_NOMEM);
+        rc = sim_status_exit_code(SIM_NOMEM);
     }
-    const char *out = o.output != NULL ? o.output : j.base->output_file;
-    if (o.dry_run && o.json)
+    if (rc != 0) {
+        /* The other ranks wait for this one's word at start-up (cli_mpi_agree). */
+        if (!o.dry_run)
+            cli_mpi_agree(&mpi, rc, NULL, 0);
+        cli_mpi_finish(&mpi);
+        return rc;
+    }
+    /* Every shard writes its own file (cli_shard_output), never one FILE for all. */
+    char *out = cli_shard_output(o.output != NULL ? o.output : j.base->output_file, &o.shard);
+    if (out == NULL) {
+        cli_errorf("sweep", "out of memory");
+        rc = sim_status_exit_code(SIM_NOMEM);
+    } else if (o.dry_run && mpi.rank > 0) {
+        /* one rank prints the dry run */
+    } else if (o.dry_run && o.json)
         print_dry_json(&j, out);
     else if (o.dry_run)
         print_dry_run(&j, out);
     else
         rc = run_sweep(&j, &o, out);
+    free(out);
     job_free(&j);
+    cli_mpi_finish(&mpi);
     return rc;
 }

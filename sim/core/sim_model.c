@@ -552,3 +552,142 @@ const double *sim_record_table_data(const sim_record *rec, size_t table)
         return NULL;
     return rec->tables[table].rows;
 }
+
+/* ---- transport ---- */
+
+#define PACK_MAGIC          0x45545250u /* "ETRP" */
+#define PACK_MAX_EMPTY_ROWS (1u << 24)
+
+static size_t pack_header_words(const sim_record *rec)
+{
+    return 4 + 2 * rec->n_tables;
+}
+
+size_t sim_record_packed_size(const sim_record *rec)
+{
+    size_t n =
+        pack_header_words(rec) * sizeof(uint64_t) + rec->offset[rec->n_vars] * sizeof(double);
+    for (size_t i = 0; i < rec->n_tables; i++)
+        n += rec->tables[i].n_rows * rec->tables[i].n_cols * sizeof(double);
+    return n;
+}
+
+static unsigned char *put_word(unsigned char *p, uint64_t w)
+{
+    memcpy(p, &w, sizeof w);
+    return p + sizeof w;
+}
+
+sim_status sim_record_pack(const sim_record *rec, void *buf, size_t size)
+{
+    if (rec == NULL || buf == NULL || size < sim_record_packed_size(rec))
+        return SIM_INTERNAL;
+    unsigned char *p = buf;
+    p = put_word(p, PACK_MAGIC);
+    p = put_word(p, rec->n_vars);
+    p = put_word(p, rec->offset[rec->n_vars]);
+    p = put_word(p, rec->n_tables);
+    for (size_t i = 0; i < rec->n_tables; i++) {
+        p = put_word(p, rec->tables[i].n_cols);
+        p = put_word(p, rec->tables[i].n_rows);
+    }
+    size_t nv = rec->offset[rec->n_vars] * sizeof(double);
+    if (nv > 0)
+        memcpy(p, rec->values, nv);
+    p += nv;
+    for (size_t i = 0; i < rec->n_tables; i++) {
+        size_t n = rec->tables[i].n_rows * rec->tables[i].n_cols * sizeof(double);
+        if (n > 0)
+            memcpy(p, rec->tables[i].rows, n);
+        p += n;
+    }
+    return SIM_OK;
+}
+
+static uint64_t get_word(const unsigned char *buf, size_t i)
+{
+    uint64_t w;
+    memcpy(&w, buf + i * sizeof w, sizeof w);
+    return w;
+}
+
+/* The header of buf against rec's layout; *data_bytes: the values and rows that follow. */
+static sim_status unpack_check(const sim_record *rec, const unsigned char *buf, size_t size,
+                               size_t *data_bytes, sim_error *err)
+{
+    size_t words = pack_header_words(rec);
+    if (size < 4 * sizeof(uint64_t) || get_word(buf, 0) != PACK_MAGIC)
+        return sim_error_set(err, SIM_INVALID, "packed record: no header");
+    if (get_word(buf, 1) != rec->n_vars || get_word(buf, 2) != rec->offset[rec->n_vars] ||
+        get_word(buf, 3) != rec->n_tables || size < words * sizeof(uint64_t))
+        return sim_error_set(err, SIM_INVALID, "packed record: another output layout");
+    size_t avail = (size - words * sizeof(uint64_t)) / sizeof(double);
+    size_t need = rec->offset[rec->n_vars];
+    if (need > avail)
+        return sim_error_set(err, SIM_INVALID, "packed record: truncated values");
+    for (size_t i = 0; i < rec->n_tables; i++) {
+        uint64_t cols = get_word(buf, 4 + 2 * i), rows = get_word(buf, 5 + 2 * i);
+        if (cols != rec->tables[i].n_cols)
+            return sim_error_set(err, SIM_INVALID, "packed record: table %zu has other columns", i);
+        uint64_t n = cols == 0 ? 0 : rows;
+        if (cols > 0 && rows > (avail - need) / cols)
+            return sim_error_set(err, SIM_INVALID, "packed record: truncated table %zu", i);
+        /* Rows of a table without columns take no bytes: bound them so that a forged count
+         * cannot make the receiver allocate without limit. */
+        if (cols == 0 && rows > PACK_MAX_EMPTY_ROWS)
+            return sim_error_set(err, SIM_INVALID, "packed record: table %zu is too long", i);
+        need += (size_t)n * (size_t)cols;
+    }
+    if (words * sizeof(uint64_t) + need * sizeof(double) != size)
+        return sim_error_set(err, SIM_INVALID, "packed record: %zu bytes, expected %zu", size,
+                             words * sizeof(uint64_t) + need * sizeof(double));
+    *data_bytes = need * sizeof(double);
+    return SIM_OK;
+}
+
+/* Room for n rows of table t (capacity only grows). */
+static int table_reserve_rows(record_table *t, size_t n)
+{
+    if (n <= t->cap_rows)
+        return 1;
+    size_t width = t->n_cols > 0 ? t->n_cols : 1;
+    if (n > SIZE_MAX / sizeof(double) / width)
+        return 0;
+    double *rows = realloc(t->rows, n * width * sizeof *rows);
+    if (rows == NULL)
+        return 0;
+    t->rows = rows;
+    t->cap_rows = n;
+    return 1;
+}
+
+sim_status sim_record_unpack(sim_record *rec, const void *buf, size_t size, sim_error *err)
+{
+    if (rec == NULL || buf == NULL)
+        return sim_error_set(err, SIM_INVALID, "packed record: nothing to unpack");
+    const unsigned char *b = buf;
+    size_t data = 0;
+    sim_record_clear(rec);
+    sim_status st = unpack_check(rec, b, size, &data, err);
+    if (st != SIM_OK)
+        return st;
+    const unsigned char *p = b + pack_header_words(rec) * sizeof(uint64_t);
+    size_t nv = rec->offset[rec->n_vars] * sizeof(double);
+    if (nv > 0)
+        memcpy(rec->values, p, nv);
+    p += nv;
+    for (size_t i = 0; i < rec->n_tables; i++) {
+        record_table *t = &rec->tables[i];
+        size_t rows = (size_t)get_word(b, 5 + 2 * i);
+        if (!table_reserve_rows(t, rows)) {
+            sim_record_clear(rec);
+            return sim_error_set(err, SIM_NOMEM, "packed record: out of memory for %zu rows", rows);
+        }
+        size_t n = rows * t->n_cols * sizeof(double);
+        if (n > 0)
+            memcpy(t->rows, p, n);
+        p += n;
+        t->n_rows = rows;
+    }
+    return SIM_OK;
+}

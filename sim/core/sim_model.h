@@ -105,6 +105,19 @@ size_t sim_record_table_rows(const sim_record *rec, size_t table);
 /* rows x ncols values, row-major; NULL when the table is empty. */
 const double *sim_record_table_data(const sim_record *rec, size_t table);
 
+/* Transport of a record between processes (MPI ranks): every value and every table row,
+ * bit for bit (memcpy of the doubles, NaN payloads included), in the host's byte order; both
+ * ends must have the same architecture and the same catalog. Layout: a header of uint64
+ * counts (magic, variables, values, tables, then per table columns and rows), the values,
+ * then each table's rows. sim_record_pack writes exactly sim_record_packed_size(rec) bytes
+ * into buf (SIM_INTERNAL when size is smaller). sim_record_unpack replaces rec's values and
+ * rows with buf's; it checks every count against rec's own layout and buf's size before it
+ * reads, and fails with SIM_INVALID on a malformed or foreign buffer (rec is then cleared),
+ * SIM_NOMEM when a table cannot grow. */
+size_t sim_record_packed_size(const sim_record *rec);
+sim_status sim_record_pack(const sim_record *rec, void *buf, size_t size);
+sim_status sim_record_unpack(sim_record *rec, const void *buf, size_t size, sim_error *err);
+
 /* ---- the model interface ---- */
 
 /* Identity of one run: which streams it draws and which variant of the scenario it is. */

@@ -225,9 +225,46 @@ static void create_file(sim_h5__build *b)
     sim_h5__close_id(fapl);
 }
 
+/* end_time holds "YYYY-MM-DDTHH:MM:SSZ" (or "unknown"): a fixed size known at creation. */
+#define END_TIME_LEN 20
+
+/* end_time (empty) and complete = 0 exist from the start, so that finishing the file only
+ * writes values in place, which SWMR mode allows: the file is never reopened outside SWMR
+ * mode, and a kill at any instant leaves a file that a SWMR reader (or, once closed, any
+ * reader) opens. Made before SWMR writing starts, like every other object. */
+static void put_closing_attrs(sim_h5__build *b)
+{
+    if (b->status != SIM_OK)
+        return;
+    char empty[END_TIME_LEN] = {0};
+    const int8_t not_complete = 0;
+    hid_t type = H5Tcopy(H5T_C_S1);
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (sim_h5__ok(b, type, "make string type for", "end_time") &&
+        sim_h5__ok(b, H5Tset_size(type, END_TIME_LEN), "size string type for", "end_time") &&
+        sim_h5__ok(b, space, "describe attribute", "end_time")) {
+        hid_t attr = H5Acreate2(b->file, "end_time", type, space, H5P_DEFAULT, H5P_DEFAULT);
+        if (sim_h5__ok(b, attr, "create attribute", "end_time"))
+            sim_h5__ok(b, H5Awrite(attr, type, empty), "write attribute", "end_time");
+        sim_h5__close_id(attr);
+    }
+    sim_h5__close_id(space);
+    sim_h5__close_id(type);
+    sim_h5__put_nums(b, b->file, "complete", H5T_STD_I8LE, H5T_NATIVE_INT8, &not_complete, 1);
+}
+
 sim_h5_writer *sim_h5_create(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
                              const sim_h5_provenance *prov, sim_error *err)
 {
+    /* Readers refuse files claiming more runs (a crafted run count), so none is written. */
+    if (runs != NULL && runs->n_runs > SIM_H5_MAX_RUNS) {
+        sim_error_set(err, SIM_INVALID,
+                      "%s: %zu runs; a results file holds at most %llu (split the sweep into "
+                      "shards)",
+                      path != NULL ? path : "results file", runs->n_runs,
+                      (unsigned long long)SIM_H5_MAX_RUNS);
+        return NULL;
+    }
     if (sim_h5__check_args(path, cat, runs, prov, err) != SIM_OK)
         return NULL;
     sim_h5__mute mute;
@@ -245,6 +282,7 @@ sim_h5_writer *sim_h5_create(const char *path, const sim_catalog *cat, const sim
         sim_h5__lay_out(&b, cat, runs, &w->status, &w->message, w->vars);
     if (w != NULL)
         sim_h5__lay_out_tables(&b, cat, w->tables);
+    put_closing_attrs(&b);
     if (b.status == SIM_OK)
         sim_h5__ok(&b, H5Fstart_swmr_write(b.file), "start SWMR writing of", path);
     if (b.status != SIM_OK && w != NULL) {
@@ -420,24 +458,36 @@ sim_status sim_h5_fail_run(sim_h5_writer *w, size_t run, const char *message, si
 
 /* ---- closing ---- */
 
-/* Reopened without SWMR (attributes cannot be added in SWMR mode); complete goes last. */
-static sim_status mark_complete(const char *path, sim_error *err)
+/* Write the value of an existing root attribute (its own type as the memory type). */
+static sim_status rewrite_attr(const sim_h5_writer *w, const char *name, const void *value,
+                               hid_t mtype, sim_error *err)
 {
-    sim_h5__build b = {.file = -1, .path = path, .err = err, .status = SIM_OK};
-    hid_t fapl = sim_h5__fapl(true);
-    if (sim_h5__ok(&b, fapl, "make file access properties for", path)) {
-        b.file = H5Fopen(path, H5F_ACC_RDWR, fapl);
-        sim_h5__ok(&b, b.file, "reopen", path);
-    }
-    sim_h5__close_id(fapl);
-    char now[SIM_H5_TIME_TEXT_LEN];
+    hid_t attr = H5Aopen(w->file, name, H5P_DEFAULT);
+    hid_t type = mtype >= 0 ? mtype : (attr >= 0 ? H5Aget_type(attr) : -1);
+    herr_t rc = attr >= 0 && type >= 0 ? H5Awrite(attr, type, value) : -1;
+    sim_status st =
+        rc < 0 ? sim_h5__fail(err, SIM_IO, "%s: cannot write %s", w->path, name) : SIM_OK;
+    if (mtype < 0)
+        sim_h5__close_id(type);
+    sim_h5__close_id(attr);
+    return st;
+}
+
+/* end_time, flushed, then complete = 1, flushed: complete is the last thing written, and a
+ * reader that sees it sees every run and end_time too. */
+static sim_status mark_complete(sim_h5_writer *w, sim_error *err)
+{
+    char now[SIM_H5_TIME_TEXT_LEN], text[END_TIME_LEN] = {0};
     sim_h5__utc_now(now);
+    size_t len = strlen(now);
+    memcpy(text, now, len < END_TIME_LEN ? len : END_TIME_LEN);
     const int8_t complete = 1;
-    sim_h5__put_text(&b, b.file, "end_time", now);
-    sim_h5__put_nums(&b, b.file, "complete", H5T_STD_I8LE, H5T_NATIVE_INT8, &complete, 1);
-    if (b.file >= 0 && H5Fclose(b.file) < 0 && b.status == SIM_OK)
-        b.status = sim_h5__fail(err, SIM_IO, "%s: cannot close the file", path);
-    return b.status;
+    sim_status st = rewrite_attr(w, "end_time", text, -1, err);
+    if (st == SIM_OK)
+        st = flush(w, err);
+    if (st == SIM_OK)
+        st = rewrite_attr(w, "complete", &complete, H5T_NATIVE_INT8, err);
+    return st != SIM_OK ? st : flush(w, err);
 }
 
 sim_status sim_h5_close(sim_h5_writer *w, int complete, sim_error *err)
@@ -446,9 +496,13 @@ sim_status sim_h5_close(sim_h5_writer *w, int complete, sim_error *err)
         return SIM_OK;
     sim_h5__mute mute;
     sim_h5__mute_begin(&mute);
-    sim_status st = writer_close_handles(w, err);
-    if (st == SIM_OK && complete)
-        st = mark_complete(w->path, err);
+    sim_status st = complete ? mark_complete(w, err) : SIM_OK;
+    /* Closing a SWMR writer clears the superblock's "open for writing" mark last: from then
+     * on plain readers open the file too. */
+    sim_error ignored;
+    sim_status closed = writer_close_handles(w, st == SIM_OK ? err : &ignored);
+    if (st == SIM_OK)
+        st = closed;
     sim_h5__mute_end(&mute);
     writer_free(w);
     return st;

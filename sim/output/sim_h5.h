@@ -10,14 +10,17 @@
  * Text per element is a CF character array (NC_CHAR, _Encoding "utf-8"), which xarray
  * decodes to strings: netCDF 4.9 cannot read 1-D fixed-length string datasets. One dataset
  * per catalog variable (run), (run, entity), (run, time) or (run, time, entity), float64,
- * chunked one run per chunk (at most 1 MiB), shuffle + deflate 4, fill value NaN, with
+ * fill value NaN; a variable whose run holds 4 KiB or more is chunked one run per chunk (at
+ * most 1 MiB) with shuffle + deflate 1, a smaller one keeps several runs per 4 KiB chunk,
+ * uncompressed (written in place: see sim_h5_layout.c); with
  * `units`, `long_name`, `_FillValue` and `coordinates`. Zero-length time or entity
  * dimensions are kept (their variables are empty).
  *
  * Event tables (sim_catalog_add_table): each table is an unlimited dimension `<dim>` with the
  * coordinate `<dim>(<dim>)` (int64 row index), `<dim>_run(<dim>)` (int64, the run a row
- * belongs to) and one float64 `<dim>_<column>(<dim>)` per column (units, long_name,
- * _FillValue NaN, coordinates "<dim>_run"), chunked 1024 rows, shuffle + deflate 4. The rows
+ * belongs to; HDF5 fill value -1, so rows a failed append added belong to no run) and one
+ * float64 `<dim>_<column>(<dim>)` per column (units, long_name, _FillValue NaN, coordinates
+ * "<dim>_run"), chunked 256 rows, uncompressed. The rows
  * of run i are appended (H5Dset_extent, allowed in SWMR mode) when run i is written, so the
  * rows of one run are contiguous; callers deliver runs that have rows in increasing run
  * order. A table row counts only where run_status of its run is 1: a killed or failed write
@@ -35,16 +38,21 @@
  * title, source, history, ecotwin version and git commit, library versions, command line,
  * hostname, start time (UTC ISO 8601), master seed, RNG algorithm, thread and rank counts,
  * Slurm job ids when set, the resolved scenario YAML (attribute scenario_yaml, any size),
- * `kind` ("run" or "sweep"), `sweep_fingerprint` when given; at close `end_time` and, last
- * of all, `complete` = 1. Attributes are never rewritten.
+ * `kind` ("run" or "sweep"), `sweep_fingerprint`, `sweep_design` and `shard` when given,
+ * `common_random_numbers`; `end_time` (a 20-byte string, empty until the writer finishes) and
+ * `complete` (int8, 0 until the writer finishes, then 1, written last of all). These two are
+ * created with the layout and written in place at close; every other attribute is written
+ * once.
  *
  * Crash safety: the file is created with H5F_LIBVER_LATEST, every dataset and attribute but
  * the closing ones exists before the first run is written, and writing happens in SWMR mode,
  * so a kill at any instant leaves a file that opens. sim_h5_write_run writes a run's data,
  * flushes, then writes its run_status and flushes again: a run is complete only when its
- * status says so. sim_h5_close leaves SWMR mode, reopens the file and adds end_time and
- * complete. A file whose writer was killed stays marked "open for writing": HDF5 refuses a
- * plain open until `h5clear -s FILE`, but opens it as a SWMR reader (sim_h5_inspect does).
+ * status says so. sim_h5_close(w, 1) writes end_time, flushes, writes complete = 1, flushes,
+ * and closes the file, all in SWMR mode (the file is never reopened). A file whose writer was
+ * killed (at any instant before the close returned) stays marked "open for writing": HDF5
+ * refuses a plain open until `h5clear -s FILE`, but opens it as a SWMR reader (sim_h5_inspect
+ * and sim_h5_open_read do); once sim_h5_close returned, any reader opens it.
  *
  * Row order never depends on the order runs finish in: run i is written at index i.
  * One writer per file, used by one thread at a time.
@@ -97,6 +105,17 @@ typedef struct sim_h5_provenance {
     const char *fingerprint;
     /* Root attribute kind: "run" or "sweep"; NULL is recorded as "run". */
     const char *kind;
+    /* Root attribute sweep_design (grid, zip, list, lhs, sobol, saltelli, csv), written when
+     * not NULL: sensitivity analysis needs to know a Saltelli layout. */
+    const char *design_name;
+    /* Root attribute common_random_numbers (int32): 1 when replication r of every design
+     * point draws the same streams (the default, also for plain runs), 0 when this field is
+     * non-zero (--independent). Variants of one (design point, replication) always share
+     * streams. */
+    int independent_streams;
+    /* Root attribute shard, "I/N" (0-based I), written when not NULL: the file holds the
+     * runs of shard I of N only (ecotwin merge combines shards). */
+    const char *shard;
 } sim_h5_provenance;
 
 typedef struct sim_h5_writer sim_h5_writer;
@@ -106,8 +125,9 @@ typedef struct sim_h5_writer sim_h5_writer;
  * SIM_INTERNAL for arguments that break the layout (names that are not netCDF identifiers or
  * clash with the layout's, unnamed entities, variant indices without names, variant names
  * with blanks, design indices or categorical codes out of range, factor names that are not
- * free "param_" identifiers, a kind other than "run" or "sweep"), SIM_NOMEM. Nothing is left
- * behind in that case. */
+ * free "param_" identifiers, a kind other than "run" or "sweep"), SIM_INVALID for more than
+ * 2^26 runs (readers refuse such files: shard the sweep), SIM_NOMEM. Nothing is left behind in
+ * that case. */
 sim_h5_writer *sim_h5_create(const char *path, const sim_catalog *cat, const sim_h5_runs *runs,
                              const sim_h5_provenance *prov, sim_error *err);
 
@@ -173,5 +193,56 @@ sim_status sim_h5_reader_read_run(sim_h5_reader *r, size_t run, sim_record *rec,
  * printing, and keeps HDF5 from closing files at exit (HDF5 1.10 crashes then on a file whose
  * close failed, e.g. on a full disk). */
 void sim_h5_quiet(void);
+
+/* ---- generic access (analysis) ----
+ *
+ * Any results file seen as netCDF variables, for analysis that must not know the catalog:
+ * every dataset of the root group with its class, extent and dimension names (the
+ * dimension scales attached to each axis), numeric hyperslabs converted to double, whole
+ * character arrays, and the text or numeric attributes of a dataset or of the root.
+ * Opening follows sim_h5_open_read (a killed writer's file opens as a SWMR reader; missing
+ * or foreign files are SIM_NOINPUT, unreadable ones SIM_IO). Nothing is trusted: the caller
+ * sizes buffers from the extents listed here, and every read checks class and extent again.
+ * Implemented in sim_h5_vars.c. One handle is used by one thread at a time. */
+#define SIM_H5_VARS_MAX_RANK 4
+/* Datasets listed at most (a crafted file with more is refused, SIM_IO). */
+#define SIM_H5_VARS_MAX ((size_t)1 << 16)
+
+typedef enum sim_h5_vclass {
+    SIM_H5_VFLOAT,
+    SIM_H5_VINT,
+    SIM_H5_VCHAR, /* fixed-length strings / char arrays */
+    SIM_H5_VOTHER,
+} sim_h5_vclass;
+
+typedef struct sim_h5_vinfo {
+    const char *name;
+    sim_h5_vclass cls;
+    int rank; /* 0..SIM_H5_VARS_MAX_RANK; a dataset of higher rank is listed as rank -1 */
+    uint64_t dims[SIM_H5_VARS_MAX_RANK];
+    const char *dim[SIM_H5_VARS_MAX_RANK]; /* dimension names, "" for an axis without one */
+} sim_h5_vinfo;
+
+typedef struct sim_h5_vars sim_h5_vars;
+
+sim_h5_vars *sim_h5_vars_open(const char *path, sim_error *err);
+void sim_h5_vars_close(sim_h5_vars *v); /* NULL is a no-op */
+size_t sim_h5_vars_count(const sim_h5_vars *v);
+const sim_h5_vinfo *sim_h5_vars_info(const sim_h5_vars *v, size_t i);
+/* Index of the dataset named name, or -1. */
+int sim_h5_vars_find(const sim_h5_vars *v, const char *name);
+/* Hyperslab start/count (rank values each) of numeric dataset i into out (count product
+ * doubles, row-major). SIM_IO for a dataset that is not numeric, a slab outside its extent
+ * (as it is in the file now) or a failed read. */
+sim_status sim_h5_vars_read(sim_h5_vars *v, size_t i, const uint64_t *start, const uint64_t *count,
+                            double *out, sim_error *err);
+/* The whole of character dataset i (product of its dims bytes, cap at least that) into out.
+ * SIM_IO for another class, a size above cap, or a failed read. */
+sim_status sim_h5_vars_read_chars(sim_h5_vars *v, size_t i, char *out, size_t cap, sim_error *err);
+/* Attribute attr of dataset var (NULL: the root group). Text: a malloc'd copy of a one-element
+ * string attribute (the caller frees), NULL when absent, not text or over 1 MiB. Number: the
+ * first element of a numeric attribute into *out, 0; -1 when absent or not numeric. */
+char *sim_h5_vars_attr_text(sim_h5_vars *v, const char *var, const char *attr);
+int sim_h5_vars_attr_num(sim_h5_vars *v, const char *var, const char *attr, double *out);
 
 #endif

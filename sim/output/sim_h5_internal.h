@@ -47,9 +47,17 @@
 /* Width of run_message: a failure message is cut to this many bytes. */
 #define SIM_H5_MESSAGE_LEN 256
 
-#define SIM_H5_DEFLATE_LEVEL 4
-/* Rows per chunk of a table dataset: 8 KiB of float64, appended run by run. */
-#define SIM_H5_TABLE_CHUNK_ROWS ((hsize_t)1024)
+#define SIM_H5_DEFLATE_LEVEL 1
+/* Rows per chunk of a table dataset: 2 KiB of float64, appended run by run (uncompressed, so
+ * a chunk is allocated whole with the first row: small keeps small files small). */
+#define SIM_H5_TABLE_CHUNK_ROWS ((hsize_t)256)
+
+/* Runs one results file holds at most: the writer refuses more, and a reader refuses a file
+ * that claims more (a crafted run dimension would otherwise drive its allocations). */
+#define SIM_H5_MAX_RUNS ((hsize_t)1 << 26)
+
+/* Fill value of `<dim>_run`: a row extended but never written (a failed append) has no run. */
+#define SIM_H5_TABLE_NO_RUN (-1)
 
 /* run_status values. */
 #define SIM_H5_NOT_RUN  0
@@ -73,6 +81,11 @@ void sim_h5__mute_end(const sim_h5__mute *m);
  * HDF5 error stack has one. Returns status. */
 sim_status sim_h5__fail(sim_error *err, sim_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* False (with err filled, SIM_IO) when a file claims more runs than it can hold: run_status
+ * is allocated at creation, one byte a run, so n_runs is at most the file's size; and at
+ * most SIM_H5_MAX_RUNS. */
+bool sim_h5__runs_plausible(hid_t file, const char *path, hsize_t n_runs, sim_error *err);
 
 /* File access properties: the latest format when latest (writing), and file locking that is
  * skipped where the file system does not support it (Lustre, NFS). Negative on failure. */

@@ -30,7 +30,12 @@
 #define CHUNK_MAX_VALUES ((hsize_t)1 << 17)
 /* run_message rows per chunk: 16 KiB of mostly empty, well-compressing text. */
 #define MESSAGE_CHUNK_RUNS ((hsize_t)64)
-#define HOST_TEXT_LEN      256
+/* A variable whose run holds less than this many bytes keeps several runs per chunk,
+ * uncompressed: HDF5 then writes a run in place inside its chunk (no filter means no
+ * read-modify-write), and a run costs one small write instead of a new compressed chunk,
+ * whose zlib set-up and index entry cost far more than 8 bytes of data. */
+#define SMALL_CHUNK_BYTES ((hsize_t)4096)
+#define HOST_TEXT_LEN     256
 
 /* ---- sticky-failure builder ---- */
 
@@ -378,6 +383,15 @@ static bool shape_has_entity(sim_shape s)
 }
 
 /* One run per chunk; the entity axis whole up to the cap, the time axis split to fit. */
+/* Runs per chunk of a variable whose run holds `per_run` values: one when a run fills
+ * SMALL_CHUNK_BYTES or more, else as many runs as fit. */
+static hsize_t runs_per_chunk(hsize_t per_run, hsize_t n_runs)
+{
+    hsize_t bytes = per_run * sizeof(double);
+    hsize_t k = bytes >= SMALL_CHUNK_BYTES || bytes == 0 ? 1 : SMALL_CHUNK_BYTES / bytes;
+    return k < n_runs ? k : (n_runs > 0 ? n_runs : 1);
+}
+
 static void variable_layout(sim_shape shape, const h5_dims *d, ds_spec *s, hid_t *scales)
 {
     hsize_t ce = d->n_entity < CHUNK_MAX_VALUES ? d->n_entity : CHUNK_MAX_VALUES;
@@ -387,6 +401,16 @@ static void variable_layout(sim_shape shape, const h5_dims *d, ds_spec *s, hid_t
     s->dims[s->rank] = d->n_runs;
     s->chunk[s->rank] = 1;
     scales[s->rank++] = d->run;
+    hsize_t per_run = 1;
+    if (shape_has_time(shape))
+        per_run *= d->n_time;
+    if (shape_has_entity(shape))
+        per_run *= d->n_entity;
+    s->chunk[0] = runs_per_chunk(per_run, d->n_runs);
+    s->compress = s->chunk[0] == 1;
+    /* Shared chunks take their whole space at creation: a full disk then stops the layout,
+     * not the first run, and a later run never needs room for them. */
+    s->early = s->chunk[0] > 1;
     if (shape_has_time(shape)) {
         s->dims[s->rank] = d->n_time;
         s->chunk[s->rank] = ct;
@@ -418,11 +442,8 @@ static void make_variable(sim_h5__build *b, sim_h5__var *v, const sim_catalog *c
 {
     static const double fill = NAN;
     const sim_var *var = sim_catalog_var(cat, i);
-    ds_spec s = {.name = var->name,
-                 .ftype = H5T_IEEE_F64LE,
-                 .compress = true,
-                 .fill_type = H5T_NATIVE_DOUBLE,
-                 .fill = &fill};
+    ds_spec s = {
+        .name = var->name, .ftype = H5T_IEEE_F64LE, .fill_type = H5T_NATIVE_DOUBLE, .fill = &fill};
     hid_t scales[SIM_H5_MAX_RANK];
     variable_layout(var->shape, d, &s, scales);
     snprintf(v->name, sizeof v->name, "%s", var->name);
@@ -514,6 +535,12 @@ void sim_h5__write_provenance(sim_h5__build *b, const sim_h5_provenance *p)
     sim_h5__put_text(b, root, "kind", p->kind != NULL ? p->kind : "run");
     if (p->fingerprint != NULL)
         sim_h5__put_text(b, root, "sweep_fingerprint", p->fingerprint);
+    if (p->design_name != NULL)
+        sim_h5__put_text(b, root, "sweep_design", p->design_name);
+    int32_t crn = p->independent_streams ? 0 : 1;
+    sim_h5__put_nums(b, root, "common_random_numbers", H5T_STD_I32LE, H5T_NATIVE_INT32, &crn, 1);
+    if (p->shard != NULL)
+        sim_h5__put_text(b, root, "shard", p->shard);
 }
 
 void sim_h5__lay_out(sim_h5__build *b, const sim_catalog *cat, const sim_h5_runs *runs,

@@ -8,9 +8,11 @@
  * catalog is checked on the first read with that catalog: every variable's dataset is
  * opened and its shape compared by dimension names and lengths, so that a record is never
  * filled from a dataset of another meaning. Table rows are found through an index of each
- * table's `<dim>_run` built on first use; rows beyond the shortest dataset of a table, or
- * belonging to runs that are not complete, are leftovers of an interrupted append and are
- * never read.
+ * table's `<dim>_run` built on first use; rows beyond the shortest dataset of a table, rows
+ * whose run is -1 (the fill value: extended by an append that failed), rows belonging to
+ * runs that are not complete, and (in files of writers whose fill value was 0) a tail of
+ * run-0 rows after other runs' rows are leftovers of an interrupted append and are never
+ * read.
  *
  * The file may be damaged or foreign: every read checks the type class and the extent first.
  */
@@ -30,6 +32,8 @@
 /* The largest text attribute read at all (a resolved scenario is far smaller). */
 #define STORED_TEXT_MAX ((size_t)1 << 26)
 #define ATTRS_INITIAL   32
+/* deflate never compresses more than about 1032:1. */
+#define DEFLATE_MAX_RATIO 1032
 
 typedef struct reader_attr {
     char *name;
@@ -50,6 +54,7 @@ struct sim_h5_reader {
     char *path;
     hid_t file;
     bool reader_only;
+    hsize_t file_size; /* bytes, as HDF5 sees the file */
     size_t n_runs;
     int8_t *status;
     int complete;
@@ -122,8 +127,10 @@ sim_status sim_h5__open_results(const char *path, hid_t *file, bool *reader_only
 
 /* ---- root attributes ---- */
 
-/* Text of a one-element string attribute (fixed or variable length), NULL otherwise. */
-static char *read_text(hid_t attr)
+/* Text of a one-element string attribute (fixed or variable length), NULL otherwise. A
+ * fixed-length text is stored whole in the file, so one longer than the file (limit) is
+ * damage and is not allocated. */
+static char *read_text(hid_t attr, hsize_t limit)
 {
     hid_t type = H5Aget_type(attr);
     hid_t space = H5Aget_space(attr);
@@ -138,7 +145,8 @@ static char *read_text(hid_t attr)
                 H5free_memory(stored);
         } else {
             size_t size = H5Tget_size(type);
-            text = size > 0 && size <= STORED_TEXT_MAX ? calloc(size + 1, 1) : NULL;
+            text =
+                size > 0 && size <= STORED_TEXT_MAX && size <= limit ? calloc(size + 1, 1) : NULL;
             if (text != NULL && H5Aread(attr, type, text) < 0) {
                 free(text);
                 text = NULL;
@@ -169,7 +177,7 @@ static herr_t keep_attr(hid_t obj, const char *name, const H5A_info_t *info, voi
     sim_h5_reader *r = data;
     (void)info;
     hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
-    char *value = attr >= 0 ? read_text(attr) : NULL;
+    char *value = attr >= 0 ? read_text(attr, r->file_size) : NULL;
     sim_h5__close_id(attr);
     if (value == NULL)
         return 0;
@@ -185,8 +193,11 @@ static herr_t keep_attr(hid_t obj, const char *name, const H5A_info_t *info, voi
 
 static sim_status read_attrs(sim_h5_reader *r, sim_error *err)
 {
+    /* Native order: HDF5 walks the attribute index in place. Any other order first builds a
+     * table of the attributes, whose release HDF5 1.10.8 gets wrong on some damaged files
+     * (as for links: see list_root in sim_h5_inspect.c); lookups are by name anyway. */
     hsize_t at = 0;
-    if (H5Aiterate2(r->file, H5_INDEX_NAME, H5_ITER_INC, &at, keep_attr, r) > 0)
+    if (H5Aiterate2(r->file, H5_INDEX_NAME, H5_ITER_NATIVE, &at, keep_attr, r) > 0)
         return sim_error_set(err, SIM_NOMEM, "%s: out of memory", r->path);
     int64_t complete = 0;
     hid_t attr =
@@ -252,11 +263,30 @@ static bool read_slab(hid_t ds, hid_t mtype, int rank, const hsize_t *start, con
     return done;
 }
 
+bool sim_h5__runs_plausible(hid_t file, const char *path, hsize_t n_runs, sim_error *err)
+{
+    hsize_t size = 0;
+    if (H5Fget_filesize(file, &size) < 0)
+        size = 0;
+    if (n_runs <= SIM_H5_MAX_RUNS && n_runs <= size)
+        return true;
+    sim_error_set(err, SIM_IO,
+                  "%s: damaged results file: %s claims %llu runs, more than the file can hold "
+                  "(%llu bytes; at most %llu runs)",
+                  path, SIM_H5_RUN_STATUS, (unsigned long long)n_runs, (unsigned long long)size,
+                  (unsigned long long)SIM_H5_MAX_RUNS);
+    return false;
+}
+
 static sim_status read_status(sim_h5_reader *r, sim_error *err)
 {
     hid_t ds = open_dataset(r->file, SIM_H5_RUN_STATUS);
     hsize_t dims[H5S_MAX_RANK] = {0};
     bool shaped = ds >= 0 && extent(ds, dims) == 1 && type_class_is(ds, H5T_INTEGER);
+    if (shaped && !sim_h5__runs_plausible(r->file, r->path, dims[0], err)) {
+        sim_h5__close_id(ds);
+        return SIM_IO;
+    }
     r->n_runs = shaped ? (size_t)dims[0] : 0;
     r->status = shaped ? malloc(r->n_runs > 0 ? r->n_runs : 1) : NULL;
     hsize_t start = 0;
@@ -323,6 +353,8 @@ void sim_h5_reader_close(sim_h5_reader *r)
 static sim_status reader_load(sim_h5_reader *r, sim_error *err)
 {
     sim_status st = sim_h5__open_results(r->path, &r->file, &r->reader_only, err);
+    if (st == SIM_OK && H5Fget_filesize(r->file, &r->file_size) < 0)
+        r->file_size = 0;
     if (st == SIM_OK)
         st = read_status(r, err);
     return st != SIM_OK ? st : read_attrs(r, err);
@@ -531,33 +563,72 @@ static sim_status check_catalog(sim_h5_reader *r, const sim_catalog *cat, sim_er
 
 /* ---- the run index of a table ---- */
 
+/* Rows of the run column that can hold a run: those in allocated storage. Rows past it were
+ * extended but never written (a failed append: they read as the fill value -1), and a crafted
+ * extent (2^40 rows in a small file) must not size an allocation. Uncompressed, a row takes
+ * 8 bytes of storage; compressed (not written by ecotwin), at most deflate's ratio. */
+static hsize_t stored_rows(hid_t ds, hid_t file)
+{
+    hid_t dcpl = H5Dget_create_plist(ds);
+    int filters = dcpl >= 0 ? H5Pget_nfilters(dcpl) : -1;
+    sim_h5__close_id(dcpl);
+    if (filters == 0)
+        return H5Dget_storage_size(ds) / sizeof(int64_t);
+    hsize_t size = 0;
+    if (H5Fget_filesize(file, &size) < 0)
+        return 0;
+    return size < ((hsize_t)1 << 40) ? size * DEFLATE_MAX_RATIO / sizeof(int64_t) : 0;
+}
+
 /* Rows every dataset of the table has: rows past the shortest were never all written. */
-static hsize_t table_rows(const reader_table *table)
+static hsize_t table_rows(const sim_h5_reader *r, const reader_table *table)
 {
     hsize_t rows = 0, dims[H5S_MAX_RANK];
     for (size_t i = 0; i <= table->n_cols; i++) {
         hsize_t n = extent(table->ds[i], dims) == 1 ? dims[0] : 0;
         rows = i == 0 || n < rows ? n : rows;
     }
-    return rows;
+    hsize_t stored = stored_rows(table->ds[0], r->file);
+    return rows < stored ? rows : stored;
 }
 
-/* Record where each run's rows are; a run met again after another run is damage. */
+/* True when every row from `from` on has run 0: the tail a failed append left in a file
+ * written before `<dim>_run` got the fill value -1 (HDF5's default fill is 0). */
+static bool zero_tail(const int64_t *runs, size_t from, size_t n_rows)
+{
+    for (size_t row = from; row < n_rows; row++)
+        if (runs[row] != 0)
+            return false;
+    return true;
+}
+
+/* Record where each run's rows are. Leftovers are skipped: rows with run -1 (extended by an
+ * append that failed), rows of runs that are not complete (a write cut short), and, in files
+ * of older writers, a tail of rows of run 0 after run 0's own rows. A run out of range, or a
+ * complete run met again after another run, is damage. */
 static sim_status index_rows(sim_h5_reader *r, reader_table *table, const int64_t *runs,
                              size_t n_rows, sim_error *err)
 {
     for (size_t row = 0; row < n_rows; row++) {
         int64_t run = runs[row];
+        if (run == SIM_H5_TABLE_NO_RUN)
+            continue;
         if (run < 0 || (uint64_t)run >= r->n_runs)
             return sim_error_set(err, SIM_IO, "%s: damaged table %s: row %zu has run %lld", r->path,
                                  table->dim, row, (long long)run);
         size_t k = (size_t)run;
+        if (r->status[k] != SIM_H5_COMPLETE)
+            continue;
         bool continues = row > 0 && runs[row - 1] == run;
-        if (!continues && table->count[k] > 0)
+        /* Runs append in increasing order, so run 0's rows can only open the table. */
+        if (k == 0 && row > 0 && !continues && zero_tail(runs, row, n_rows))
+            break;
+        if (!continues && table->count[k] > 0) {
             return sim_error_set(err, SIM_IO,
                                  "%s: damaged table %s: rows of run %zu are not "
                                  "contiguous (row %zu)",
                                  r->path, table->dim, k, row);
+        }
         if (!continues)
             table->first[k] = row;
         table->count[k]++;
@@ -567,7 +638,7 @@ static sim_status index_rows(sim_h5_reader *r, reader_table *table, const int64_
 
 static sim_status build_index(sim_h5_reader *r, reader_table *table, sim_error *err)
 {
-    hsize_t n_rows = table_rows(table), start = 0;
+    hsize_t n_rows = table_rows(r, table), start = 0;
     free(table->first);
     free(table->count);
     table->first = calloc(r->n_runs > 0 ? r->n_runs : 1, sizeof *table->first);

@@ -68,7 +68,7 @@ static sim_h5__ds_spec table_spec(const char *name, hid_t ftype)
                              .rank = 1,
                              .dims = {0},
                              .chunk = {SIM_H5_TABLE_CHUNK_ROWS},
-                             .compress = true,
+                             .compress = false,
                              .unlimited = true};
 }
 
@@ -83,11 +83,17 @@ static hid_t table_coordinate(sim_h5__build *b, const char *dim, const char *lon
     return ds;
 }
 
+/* Rows a failed append added (extended, never written) read as run -1, a run no row can
+ * belong to: with HDF5's default fill 0 they read as rows of run 0. No _FillValue attribute:
+ * xarray would turn the column into float64 with NaN. */
 static hid_t table_run_column(sim_h5__build *b, const char *dim, hid_t scale)
 {
+    static const int64_t no_run = SIM_H5_TABLE_NO_RUN;
     char name[2 * SIM_H5_NAME_MAX];
     snprintf(name, sizeof name, "%s%s", dim, SIM_H5_TABLE_RUN_SUF);
     sim_h5__ds_spec s = table_spec(name, H5T_STD_I64LE);
+    s.fill_type = H5T_NATIVE_INT64;
+    s.fill = &no_run;
     hid_t ds = sim_h5__new_dataset(b, &s, &scale);
     sim_h5__put_text(b, ds, "units", "1");
     sim_h5__put_text(b, ds, "long_name", "run index of the row");
@@ -138,11 +144,31 @@ static bool scratch_reserve(sim_h5__scratch *s, size_t n)
     return true;
 }
 
+/* One append: what a failure message names, and where it goes. The message is made at the
+ * failing call, before the dataspaces are closed: closing is an HDF5 call, which clears the
+ * error stack and with it the reason ("No space left on device"). */
+typedef struct append {
+    const char *path;
+    const sim_h5__table *t;
+    size_t run, n_rows;
+    sim_error *err;
+    bool reported;
+} append;
+
+static herr_t failed(append *a)
+{
+    if (!a->reported)
+        sim_h5__fail(a->err, SIM_IO, "%s: cannot append %zu rows of run %zu to table %s", a->path,
+                     a->n_rows, a->run, a->t->dim);
+    a->reported = true;
+    return -1;
+}
+
 /* Write n rows at [start, start + n) of ds from memory laid out with the given stride. */
-static herr_t write_rows(hid_t ds, hid_t mtype, hsize_t start, hsize_t n, const void *buf,
+static herr_t write_rows(append *a, hid_t ds, hid_t mtype, hsize_t start, const void *buf,
                          hsize_t stride, hsize_t offset)
 {
-    hsize_t mlen = n * stride;
+    hsize_t n = a->n_rows, mlen = n * stride;
     hid_t fspace = H5Dget_space(ds);
     hid_t mspace = H5Screate_simple(1, &mlen, NULL);
     herr_t rc = fspace < 0 || mspace < 0 ? -1 : 0;
@@ -152,29 +178,32 @@ static herr_t write_rows(hid_t ds, hid_t mtype, hsize_t start, hsize_t n, const 
         rc = H5Sselect_hyperslab(mspace, H5S_SELECT_SET, &offset, &stride, &n, NULL);
     if (rc >= 0)
         rc = H5Dwrite(ds, mtype, mspace, fspace, H5P_DEFAULT, buf);
+    if (rc < 0)
+        failed(a);
     sim_h5__close_id(fspace);
     sim_h5__close_id(mspace);
     return rc;
 }
 
-static herr_t extend_all(const sim_h5__table *t, hsize_t n_rows)
+static herr_t extend_all(append *a, hsize_t n_rows)
 {
-    for (size_t i = 0; i < t->n_cols + TABLE_COLUMNS; i++)
-        if (H5Dset_extent(t->ds[i], &n_rows) < 0)
-            return -1;
+    for (size_t i = 0; i < a->t->n_cols + TABLE_COLUMNS; i++)
+        if (H5Dset_extent(a->t->ds[i], &n_rows) < 0)
+            return failed(a);
     return 0;
 }
 
 /* The row index coordinate and the run column, from one buffer used twice. */
-static herr_t write_integers(const sim_h5__table *t, size_t run, hsize_t n, int64_t *buf)
+static herr_t write_integers(append *a, int64_t *buf)
 {
-    for (hsize_t i = 0; i < n; i++)
+    const sim_h5__table *t = a->t;
+    for (hsize_t i = 0; i < a->n_rows; i++)
         buf[i] = (int64_t)(t->n_rows + i);
-    if (write_rows(t->ds[TABLE_COORD], H5T_NATIVE_INT64, t->n_rows, n, buf, 1, 0) < 0)
+    if (write_rows(a, t->ds[TABLE_COORD], H5T_NATIVE_INT64, t->n_rows, buf, 1, 0) < 0)
         return -1;
-    for (hsize_t i = 0; i < n; i++)
-        buf[i] = (int64_t)run;
-    return write_rows(t->ds[TABLE_RUN], H5T_NATIVE_INT64, t->n_rows, n, buf, 1, 0);
+    for (hsize_t i = 0; i < a->n_rows; i++)
+        buf[i] = (int64_t)a->run;
+    return write_rows(a, t->ds[TABLE_RUN], H5T_NATIVE_INT64, t->n_rows, buf, 1, 0);
 }
 
 sim_status sim_h5__table_append(const char *path, sim_h5__table *t, size_t run, const double *rows,
@@ -184,15 +213,15 @@ sim_status sim_h5__table_append(const char *path, sim_h5__table *t, size_t run, 
         return SIM_OK;
     if (!scratch_reserve(scratch, n_rows))
         return sim_error_set(err, SIM_NOMEM, "%s: out of memory", path);
-    herr_t rc = extend_all(t, t->n_rows + n_rows);
+    append a = {.path = path, .t = t, .run = run, .n_rows = n_rows, .err = err};
+    herr_t rc = extend_all(&a, t->n_rows + n_rows);
     if (rc >= 0)
-        rc = write_integers(t, run, n_rows, scratch->values);
+        rc = write_integers(&a, scratch->values);
     for (size_t c = 0; rc >= 0 && c < t->n_cols; c++)
-        rc = write_rows(t->ds[TABLE_COLUMNS + c], H5T_NATIVE_DOUBLE, t->n_rows, n_rows, rows,
-                        t->n_cols, c);
+        rc = write_rows(&a, t->ds[TABLE_COLUMNS + c], H5T_NATIVE_DOUBLE, t->n_rows, rows, t->n_cols,
+                        c);
     if (rc < 0)
-        return sim_h5__fail(err, SIM_IO, "%s: cannot append %zu rows of run %zu to table %s", path,
-                            n_rows, run, t->dim);
+        return SIM_IO;
     t->n_rows += n_rows;
     return SIM_OK;
 }

@@ -6,7 +6,7 @@
  * OUT.part, whenever it exists, opens:
  *   fresh:  create OUT.part.new (HDF5 lays it out; a kill now leaves a file no reader
  *           opens), link it as OUT.part once SWMR writing has started, write runs; at the
- *           end close it (the writer reopens it as OUT.part.new to mark it complete),
+ *           end close it (the writer marks it complete in SWMR mode, never reopening it),
  *           fsync, remove the name OUT.part, rename to OUT, fsync the directory;
  *   resume: open OUT.part for reading, create OUT.part.new, copy and compute, close both;
  *           interrupted: fsync OUT.part.new, rename it over OUT.part, fsync the directory;
@@ -34,6 +34,9 @@ typedef struct batch_ctx {
     sim_record *copy_rec;
     sim_batch_result *res;
     size_t n_runs, settled;
+    size_t runs_total;       /* of this shard (n_runs for a whole plan) */
+    unsigned char *outside;  /* units of other shards, or NULL */
+    unsigned char *old_done; /* merge with resume: units complete in the old file, or NULL */
 } batch_ctx;
 
 static double wall_now(void)
@@ -211,11 +214,16 @@ static sim_status sink_fail(void *ctx, size_t run, const sim_run_id *id, const s
     return st;
 }
 
-static sim_status copy_run(batch_ctx *c, size_t run, sim_error *err)
+static sim_status copy_run(batch_ctx *c, sim_h5_reader *from, size_t run, sim_error *err)
 {
-    int status = sim_h5_reader_run_status(c->old, run);
+    int status = sim_h5_reader_run_status(from, run);
+    if (status != 1 && status != 2)
+        return sim_error_set(err, SIM_INVALID,
+                             "run %zu has no status (%d) in the file it is "
+                             "copied from",
+                             run, status);
     if (status == 1) {
-        sim_status st = sim_h5_reader_read_run(c->old, run, c->copy_rec, err);
+        sim_status st = sim_h5_reader_read_run(from, run, c->copy_rec, err);
         if (st == SIM_OK)
             st = sim_h5_write_run(c->w, run, c->copy_rec, err);
         if (st == SIM_OK && c->b->observe != NULL) {
@@ -224,23 +232,9 @@ static sim_status copy_run(batch_ctx *c, size_t run, sim_error *err)
         }
         return st;
     }
-    const char *msg = sim_h5_reader_run_message(c->old, run);
+    const char *msg = sim_h5_reader_run_message(from, run);
     c->res->runs_failed++;
     return sim_h5_fail_run(c->w, run, msg != NULL ? msg : "failed (message unreadable)", err);
-}
-
-static sim_status sink_copy(void *ctx, size_t unit, sim_error *err)
-{
-    batch_ctx *c = ctx;
-    size_t nv = c->b->plan->n_variants;
-    write_clock t0 = write_start();
-    sim_status st = SIM_OK;
-    for (size_t k = 0; k < nv && st == SIM_OK; k++)
-        st = copy_run(c, unit * nv + k, err);
-    write_stop(c->res, &t0);
-    c->res->runs_resumed += nv;
-    c->settled += nv;
-    return st;
 }
 
 static int hook_stop(void *ctx)
@@ -249,13 +243,41 @@ static int hook_stop(void *ctx)
     return c->b->stop != NULL ? c->b->stop(c->b->ctx) : 0;
 }
 
+static sim_status sink_copy(void *ctx, size_t unit, sim_error *err)
+{
+    batch_ctx *c = ctx;
+    const sim_batch *b = c->b;
+    size_t nv = b->plan->n_variants;
+    /* A merge copies from the unit's shard, unless a resumed OUT.part has the unit already. */
+    int from_old = b->sources == NULL || (c->old_done != NULL && c->old_done[unit]);
+    sim_h5_reader *from = from_old ? c->old : b->sources[unit % b->n_sources];
+    /* The pool copies every done unit even once stopping (a resume must keep what the old
+     * file had); a merge's copies from its sources are its work, and stop like runs. */
+    if (!from_old && hook_stop(c) >= 1)
+        return sim_error_set(err, SIM_INTERRUPTED, "interrupted: %zu runs were not merged",
+                             c->runs_total - c->settled);
+    write_clock t0 = write_start();
+    sim_status st = SIM_OK;
+    for (size_t k = 0; k < nv && st == SIM_OK; k++)
+        st = copy_run(c, from, unit * nv + k, err);
+    write_stop(c->res, &t0);
+    if (st != SIM_OK)
+        return st;
+    if (from_old)
+        c->res->runs_resumed += nv;
+    else
+        c->res->runs_merged += nv;
+    c->settled += nv;
+    return st;
+}
+
 static void hook_progress(void *ctx, size_t units, size_t failed)
 {
     const batch_ctx *c = ctx;
     (void)units;
     (void)failed;
     sim_batch_progress now = {
-        .runs_total = c->n_runs,
+        .runs_total = c->runs_total,
         .runs_settled = c->settled,
         .runs_failed = c->res->runs_failed,
         .runs_resumed = c->res->runs_resumed,
@@ -303,6 +325,19 @@ static sim_status open_old(const sim_batch *b, const char *part, size_t n_runs, 
                              "replications or random-number mode differ); remove it or use "
                              "another output",
                              part, kind, strcmp(kind, "sweep") == 0 ? "sweep" : "scenario");
+    }
+    const char *old_shard = sim_h5_reader_attr(r, "shard");
+    const char *shard = b->prov->shard;
+    if ((old_shard == NULL) != (shard == NULL) ||
+        (shard != NULL && strcmp(old_shard, shard) != 0)) {
+        sim_error_set(err, SIM_INVALID,
+                      "%s holds %s%s of this sweep, not %s%s; resume it with the shard it was "
+                      "started with, or remove it",
+                      part, old_shard != NULL ? "shard " : "every run",
+                      old_shard != NULL ? old_shard : "", shard != NULL ? "shard " : "every run",
+                      shard != NULL ? shard : "");
+        sim_h5_reader_close(r);
+        return SIM_INVALID;
     }
     *out = r;
     return SIM_OK;
@@ -372,9 +407,11 @@ static sim_status run_pool(batch_ctx *c, const unsigned char *done, sim_error *e
         .sink = {.put = sink_put, .fail = sink_fail, .ctx = c},
         .done = done,
         .copy = sink_copy,
+        .outside = c->outside,
         .stop = hook_stop,
         .progress = hook_progress,
         .ctx = c,
+        .remote = b->remote,
     };
     return sim_pool_run(b->plan, b->threads, &hooks, &c->res->pool, err);
 }
@@ -389,7 +426,7 @@ static sim_status close_writer(batch_ctx *c, int complete, sim_error *err)
 }
 
 /* A fresh file. Linked (f->linked): it has both names, OUT.part.new for the writer (which
- * reopens the file by that name to mark it complete) and OUT.part for everyone else; at the
+ * created it by that name) and OUT.part for everyone else; at the
  * end OUT.part goes first, so that a crash in between leaves OUT.part.new alone, finished,
  * which the next start takes for OUT.part (recover_next). Not linked: it is OUT.part only. */
 static sim_status finish_fresh(batch_ctx *c, const batch_files *f, sim_status st, sim_error *err)
@@ -494,6 +531,10 @@ static sim_status prepare(batch_ctx *c, batch_files *f, unsigned char **done, si
         if (c->copy_rec == NULL || *done == NULL)
             st = sim_error_set(err, SIM_NOMEM, "out of memory");
     }
+    if (st == SIM_OK && b->sources != NULL) {
+        c->old_done = *done; /* a merge copies every unit: from the old file or a source */
+        *done = NULL;
+    }
     write_stop(c->res, &t0);
     c->res->resumed = st == SIM_OK;
     return st;
@@ -527,6 +568,45 @@ static sim_status batch_check(const sim_batch *b, sim_error *err)
     if (b == NULL || b->output == NULL || b->plan == NULL || b->prov == NULL ||
         b->prov->fingerprint == NULL || b->plan->cat == NULL)
         return sim_error_set(err, SIM_INTERNAL, "sim_batch_run: missing argument");
+    int sharded = b->n_shards > 1;
+    if ((sharded && (b->shard >= b->n_shards || b->prov->shard == NULL)) ||
+        (!sharded && b->shard != 0) || (b->sources != NULL && (sharded || b->n_sources == 0)))
+        return sim_error_set(err, SIM_INTERNAL, "sim_batch_run: inconsistent shard or sources");
+    return SIM_OK;
+}
+
+size_t sim_batch_shard_runs(const sim_plan *plan, size_t shard, size_t n_shards)
+{
+    size_t nu = sim_plan_n_units(plan);
+    if (n_shards <= 1)
+        return nu * plan->n_variants;
+    size_t units = nu / n_shards + (shard < nu % n_shards ? 1 : 0);
+    return units * plan->n_variants;
+}
+
+/* Which units this batch leaves to other shards, and, for a merge, that every unit is
+ * copied (from a source, or from the resumed file). */
+static sim_status setup_units(batch_ctx *c, unsigned char **done, sim_error *err)
+{
+    const sim_batch *b = c->b;
+    size_t nu = sim_plan_n_units(b->plan);
+    c->runs_total = sim_batch_shard_runs(b->plan, b->shard, b->n_shards);
+    if (b->n_shards > 1) {
+        c->outside = calloc(nu, 1);
+        for (size_t u = 0; c->outside != NULL && u < nu; u++)
+            c->outside[u] = u % b->n_shards != b->shard;
+        if (c->outside == NULL)
+            return sim_error_set(err, SIM_NOMEM, "out of memory");
+    }
+    if (b->sources == NULL)
+        return SIM_OK;
+    *done = malloc(nu);
+    if (*done != NULL)
+        memset(*done, 1, nu);
+    if (c->copy_rec == NULL)
+        c->copy_rec = sim_record_alloc(b->plan->cat);
+    if (*done == NULL || c->copy_rec == NULL)
+        return sim_error_set(err, SIM_NOMEM, "out of memory");
     return SIM_OK;
 }
 
@@ -548,6 +628,8 @@ sim_status sim_batch_run(const sim_batch *b, sim_batch_result *res, sim_error *e
     if (st == SIM_OK)
         st = prepare(&c, &f, &done, err);
     if (st == SIM_OK)
+        st = setup_units(&c, &done, err);
+    if (st == SIM_OK)
         st = open_target(&c, &f, &k, err);
     if (st == SIM_OK) {
         st = run_pool(&c, done, err);
@@ -556,6 +638,8 @@ sim_status sim_batch_run(const sim_batch *b, sim_batch_result *res, sim_error *e
     sim_h5_reader_close(c.old);
     sim_record_free(c.copy_rec);
     free(done);
+    free(c.outside);
+    free(c.old_done);
     free(k.replication);
     free(k.design);
     free(k.variant);

@@ -10,7 +10,8 @@
  *
  * Resume (resume != 0 and OUT.part exists): the old file must carry the same fingerprint
  * (provenance field; the caller makes it from everything that decides the data) and run
- * count, else SIM_INVALID "OUT.part was written by a different sweep ...". A unit (design
+ * count, else SIM_INVALID "OUT.part was written by a different sweep ...", and the same
+ * shard attribute (prov->shard), else SIM_INVALID "OUT.part holds shard ...". A unit (design
  * point, replication) is kept when all its runs have a status; its runs are copied from the
  * old file into a fresh OUT.part.new, in run order among the runs computed anew. The new
  * file replaces the old (fsync, rename, fsync of the directory) only once it holds every
@@ -69,11 +70,30 @@ typedef struct sim_batch {
     void (*failed)(void *ctx, size_t run, const sim_run_id *id, const char *message);
     void (*progress)(void *ctx, const sim_batch_progress *now);
     void *ctx;
+    /* Shard `shard` of `n_shards` (n_shards 0 or 1: the whole plan): only the units u with
+     * u % n_shards == shard are run (round robin, so design points of different cost are
+     * spread evenly); the file keeps every run's place, the other shards' runs stay "not run",
+     * and it is complete (renamed to OUT) once every run of the shard has a status.
+     * prov->shard must say "shard/n_shards": a resume refuses an OUT.part whose shard
+     * attribute differs. */
+    size_t shard, n_shards;
+    /* Merge (sources != NULL, whole plan only): every unit u is copied from
+     * sources[u % n_sources] (shard u % n_sources of a sharded sweep, n_sources == 1: a whole
+     * file) instead of being run; plan->open is never called. Each source must hold every run
+     * it is asked for with a status (1 or 2), else SIM_INVALID; the caller checks the sources
+     * first. With resume, units complete in an old OUT.part come from it. The stop hook
+     * stops the copying from sources as it stops runs (SIM_INTERRUPTED, OUT.part left). */
+    sim_h5_reader *const *sources;
+    size_t n_sources;
+    /* Remote executors (MPI ranks) beside the local threads, or NULL: see sim_pool_remote.
+     * Units copied on resume are never sent to them. */
+    const sim_pool_remote *remote;
 } sim_batch;
 
 typedef struct sim_batch_result {
     sim_pool_stats pool;
     size_t runs_resumed; /* copied from the old OUT.part */
+    size_t runs_merged;  /* copied from the sources of a merge */
     size_t runs_failed;  /* failed runs in the file, copied ones included */
     double write_s;      /* inside sim_h5_* calls: create, write, fail, copy, close */
     double write_cpu_s;  /* the same, CPU time of the writing thread */
@@ -104,6 +124,9 @@ void sim_batch_hash_text(sim_batch_hash *h, const char *s);
 /* Design points, replications, variants, master seed and crn of plan. */
 void sim_batch_hash_plan(sim_batch_hash *h, const sim_plan *plan);
 void sim_batch_hash_hex(const sim_batch_hash *h, char out[SIM_BATCH_HASH_HEX]);
+
+/* Runs of shard `shard` of `n_shards` (0 or 1: every run) of plan. */
+size_t sim_batch_shard_runs(const sim_plan *plan, size_t shard, size_t n_shards);
 
 /* "OUT.part" for OUT (malloc'd; NULL when out of memory). */
 char *sim_batch_part_path(const char *output);

@@ -32,12 +32,13 @@ typedef struct pool_slot {
 } pool_slot;
 
 /* A worker's open design point, kept while its consecutive units share it. */
-typedef struct design_cache {
+struct sim_unit_runner {
+    const sim_plan *plan;
     size_t d; /* SIZE_MAX: none */
     sim_scenario *sc;
     sim_status st;
     sim_error why;
-} design_cache;
+};
 
 typedef struct pool {
     const sim_plan *plan;
@@ -49,7 +50,7 @@ typedef struct pool {
     pthread_cond_t space; /* the window moved, or stopping */
     size_t next_take, next_write;
     int stopping;
-    int workers_live;
+    int workers_live; /* local workers and remote slots */
     atomic_int abandon;
     sim_status fatal;
     sim_error fatal_err;
@@ -110,6 +111,10 @@ static sim_status plan_check(const sim_plan *plan, int threads, const sim_pool_h
                              SIM_POOL_MAX_THREADS);
     if (hooks->done != NULL && hooks->copy == NULL)
         return sim_error_set(err, SIM_INTERNAL, "sim_pool_run: done units but no copy hook");
+    if (hooks->remote != NULL &&
+        (hooks->remote->run_unit == NULL || hooks->remote->slots < 0 ||
+         hooks->remote->slots > SIM_POOL_MAX_THREADS * SIM_POOL_MAX_THREADS))
+        return sim_error_set(err, SIM_INTERNAL, "sim_pool_run: bad remote executors");
     return SIM_OK;
 }
 
@@ -175,59 +180,91 @@ static sim_status check_design(const sim_plan *plan, size_t d, const sim_scenari
     return SIM_OK;
 }
 
-static void cache_release(const pool *p, design_cache *c)
+static void cache_release(sim_unit_runner *c)
 {
-    if (c->sc != NULL && p->plan->close != NULL)
-        p->plan->close(p->plan->ctx, c->sc);
+    if (c->sc != NULL && c->plan->close != NULL)
+        c->plan->close(c->plan->ctx, c->sc);
     c->sc = NULL;
     c->d = SIZE_MAX;
 }
 
-static sim_status cache_open(const pool *p, design_cache *c, size_t d)
+static sim_status cache_open(sim_unit_runner *c, size_t d)
 {
     if (c->d == d)
         return c->st;
-    cache_release(p, c);
+    cache_release(c);
     c->d = d;
     sim_error_clear(&c->why);
-    c->st = p->plan->open(p->plan->ctx, d, &c->sc, &c->why);
+    c->st = c->plan->open(c->plan->ctx, d, &c->sc, &c->why);
     if (c->st == SIM_OK && c->sc == NULL)
         c->st = sim_error_set(&c->why, SIM_INTERNAL, "design point %zu: nothing opened", d);
     if (c->st == SIM_OK)
-        c->st = check_design(p->plan, d, c->sc, &c->why);
+        c->st = check_design(c->plan, d, c->sc, &c->why);
     if (c->st != SIM_OK && c->why.msg[0] == '\0')
         sim_error_set(&c->why, c->st, "design point %zu: %s", d, sim_status_text(c->st));
     return c->st;
 }
 
-/* ---- workers ---- */
+/* ---- computing a unit ---- */
 
-static sim_status run_unit(pool *p, design_cache *c, size_t u, sim_group *g, sim_error *err)
+sim_unit_runner *sim_unit_runner_new(const sim_plan *plan)
 {
-    const sim_plan *plan = p->plan;
+    sim_unit_runner *ur = calloc(1, sizeof *ur);
+    if (ur != NULL) {
+        ur->plan = plan;
+        ur->d = SIZE_MAX;
+    }
+    return ur;
+}
+
+void sim_unit_runner_free(sim_unit_runner *ur)
+{
+    if (ur == NULL)
+        return;
+    cache_release(ur);
+    free(ur);
+}
+
+sim_status sim_unit_runner_run(sim_unit_runner *ur, size_t u, sim_group *g,
+                               const atomic_int *abandon, sim_error *err)
+{
+    const sim_plan *plan = ur->plan;
     size_t d = u / plan->replications;
-    sim_status st = cache_open(p, c, d);
+    sim_status st = cache_open(ur, d);
     if (st == SIM_NOMEM) {
-        *err = c->why;
+        if (err != NULL)
+            *err = ur->why;
         return st;
     }
     g->events = 0;
     if (st != SIM_OK) {
         for (size_t k = 0; k < plan->n_variants; k++) {
             g->ok[k] = 0;
-            g->why[k] = c->why;
+            g->why[k] = ur->why;
         }
         return SIM_OK;
     }
     sim_run_id key = sim_plan_stream_key(plan, u * plan->n_variants);
-    return sim_runner_run_group(c->sc, plan->cat, &key, g, &p->abandon, err);
+    return sim_runner_run_group(ur->sc, plan->cat, &key, g, abandon, err);
+}
+
+/* ---- workers and remote slots ---- */
+
+static int unit_outside(const sim_pool_hooks *h, size_t u)
+{
+    return h->outside != NULL && h->outside[u];
+}
+
+/* Whether unit u is computed here: neither another shard's nor done already. */
+static int unit_to_run(const sim_pool_hooks *h, size_t u)
+{
+    return !unit_outside(h, u) && (h->done == NULL || !h->done[u]);
 }
 
 /* Under mu: the next unit to compute, once the window allows it; 0 when there is none. */
 static int take_unit(pool *p, size_t *u)
 {
-    const unsigned char *done = p->hooks->done;
-    while (p->next_take < p->n_units && done != NULL && done[p->next_take])
+    while (p->next_take < p->n_units && !unit_to_run(p->hooks, p->next_take))
         p->next_take++;
     if (p->stopping || p->next_take >= p->n_units)
         return 0;
@@ -252,10 +289,27 @@ static void finish_unit(pool *p, pool_slot *s, sim_status st, const sim_error *e
     pthread_cond_broadcast(&p->ready);
 }
 
+/* One executor thread: a local worker (runner set) or a remote slot (slot >= 0). */
+typedef struct executor {
+    pool *p;
+    sim_unit_runner *runner;
+    int slot;
+} executor;
+
+static sim_status execute(executor *x, size_t u, sim_group *g, sim_error *err)
+{
+    pool *p = x->p;
+    if (x->runner != NULL)
+        return sim_unit_runner_run(x->runner, u, g, &p->abandon, err);
+    const sim_pool_remote *r = p->hooks->remote;
+    g->events = 0;
+    return r->run_unit(r->ctx, x->slot, u, g, &p->abandon, err);
+}
+
 static void *worker_main(void *arg)
 {
-    pool *p = arg;
-    design_cache cache = {.d = SIZE_MAX, .sc = NULL, .st = SIM_OK};
+    executor *x = arg;
+    pool *p = x->p;
     size_t u;
     pthread_mutex_lock(&p->mu);
     while (take_unit(p, &u)) {
@@ -265,14 +319,13 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&p->mu);
         sim_error err;
         sim_error_clear(&err);
-        sim_status st = run_unit(p, &cache, u, &s->g, &err);
+        sim_status st = execute(x, u, &s->g, &err);
         pthread_mutex_lock(&p->mu);
         finish_unit(p, s, st, &err);
     }
     p->workers_live--;
     pthread_cond_broadcast(&p->ready);
     pthread_mutex_unlock(&p->mu);
-    cache_release(p, &cache);
     return NULL;
 }
 
@@ -338,7 +391,9 @@ static sim_status consume_unit(pool *p, size_t u, sim_pool_stats *stats, sim_err
     pool_slot *s = &p->slots[u % p->window];
     double t0 = wall_now();
     sim_status st = SIM_OK;
-    if (h->done != NULL && h->done[u]) {
+    if (unit_outside(h, u)) {
+        /* another shard's: nothing to hand over */
+    } else if (h->done != NULL && h->done[u]) {
         st = h->copy(h->ctx, u, err);
         stats->runs_copied += nv;
     } else if (s->unit == u && s->state == SLOT_READY) {
@@ -358,8 +413,8 @@ static sim_status consume(pool *p, sim_pool_stats *stats, sim_error *err)
     while (p->next_write < p->n_units && st == SIM_OK && p->fatal == SIM_OK) {
         size_t u = p->next_write;
         pool_slot *s = &p->slots[u % p->window];
-        int copied = h->done != NULL && h->done[u];
-        while (!copied && !unit_settled(p, s, u) && p->fatal == SIM_OK) {
+        int settled_already = !unit_to_run(h, u);
+        while (!settled_already && !unit_settled(p, s, u) && p->fatal == SIM_OK) {
             wait_ready(p);
             poll_stop(p);
         }
@@ -434,8 +489,13 @@ static size_t units_to_run(const pool *p)
 {
     size_t n = 0;
     for (size_t u = 0; u < p->n_units; u++)
-        n += p->hooks->done == NULL || !p->hooks->done[u];
+        n += (size_t)unit_to_run(p->hooks, u);
     return n;
+}
+
+static int remote_slots(const sim_pool_hooks *hooks)
+{
+    return hooks->remote != NULL ? hooks->remote->slots : 0;
 }
 
 static sim_status pool_init(pool *p, const sim_plan *plan, int threads, const sim_pool_hooks *hooks,
@@ -445,7 +505,8 @@ static sim_status pool_init(pool *p, const sim_plan *plan, int threads, const si
     p->plan = plan;
     p->hooks = hooks;
     p->n_units = sim_plan_n_units(plan);
-    p->window = (size_t)threads * SIM_POOL_WINDOW_PER_THREAD;
+    /* Remote slots hold units in flight too: the window grows with them. */
+    p->window = (size_t)(threads + remote_slots(hooks)) * SIM_POOL_WINDOW_PER_THREAD;
     if (p->window > p->n_units)
         p->window = p->n_units;
     atomic_init(&p->abandon, 0);
@@ -479,9 +540,10 @@ static void pool_close(pool *p)
     pthread_mutex_destroy(&p->mu);
 }
 
-/* Start up to n workers with every signal blocked in them, so SIGINT and SIGTERM reach the
- * consumer's thread. Returns how many started. */
-static int start_workers(pool *p, pthread_t *tid, int n, int *why)
+/* Start up to n executors (the first n_local local workers, then remote slots) with every
+ * signal blocked in them, so SIGINT and SIGTERM reach the consumer's thread. Returns how many
+ * started; *why is pthread_create's error, or ENOMEM for a unit runner. */
+static int start_workers(pool *p, pthread_t *tid, executor *x, int n, int n_local, int *why)
 {
     sigset_t all, old;
     sigfillset(&all);
@@ -490,9 +552,16 @@ static int start_workers(pool *p, pthread_t *tid, int n, int *why)
     *why = 0;
     pthread_mutex_lock(&p->mu);
     for (; started < n; started++) {
-        *why = pthread_create(&tid[started], NULL, worker_main, p);
-        if (*why != 0)
+        x[started] = (executor){.p = p, .slot = started - n_local};
+        if (started < n_local && (x[started].runner = sim_unit_runner_new(p->plan)) == NULL) {
+            *why = ENOMEM;
             break;
+        }
+        *why = pthread_create(&tid[started], NULL, worker_main, &x[started]);
+        if (*why != 0) {
+            sim_unit_runner_free(x[started].runner);
+            break;
+        }
         p->workers_live++;
     }
     pthread_mutex_unlock(&p->mu);
@@ -500,24 +569,44 @@ static int start_workers(pool *p, pthread_t *tid, int n, int *why)
     return started;
 }
 
-/* Start the workers, consume until done, join them. */
+/* Start the workers and remote slots, consume until done, join them. */
 static sim_status pool_drive(pool *p, int threads, sim_pool_stats *stats, sim_error *err)
 {
     size_t todo = units_to_run(p);
-    int n = todo < (size_t)threads ? (int)todo : threads;
+    int n_local = todo < (size_t)threads ? (int)todo : threads;
+    int n_remote = remote_slots(p->hooks);
+    n_remote = todo < (size_t)n_remote ? (int)todo : n_remote;
+    int n = n_local + n_remote;
     pthread_t *tid = calloc(n > 0 ? (size_t)n : 1, sizeof *tid);
-    if (tid == NULL)
+    executor *x = calloc(n > 0 ? (size_t)n : 1, sizeof *x);
+    if (tid == NULL || x == NULL) {
+        free(tid);
+        free(x);
         return sim_error_set(err, SIM_NOMEM, "out of memory starting %d threads", n);
+    }
     int why = 0;
-    stats->threads = start_workers(p, tid, n, &why);
+    int started = start_workers(p, tid, x, n, n_local, &why);
+    stats->threads = started < n_local ? started : n_local;
     sim_status st = SIM_OK;
-    if (n > 0 && stats->threads == 0)
-        st = sim_error_set(err, SIM_INTERNAL, "cannot start a worker thread: %s", strerror(why));
-    else
+    if (started < n)
+        st = sim_error_set(err, why == ENOMEM ? SIM_NOMEM : SIM_INTERNAL,
+                           "cannot start a worker thread: %s", strerror(why));
+    if (st != SIM_OK) {
+        /* The ones that started must not wait for a consumer that never comes. */
+        pthread_mutex_lock(&p->mu);
+        p->stopping = 1;
+        atomic_store(&p->abandon, 1);
+        pthread_cond_broadcast(&p->space);
+        pthread_mutex_unlock(&p->mu);
+    } else {
         st = consume(p, stats, err);
-    for (int i = 0; i < stats->threads; i++)
+    }
+    for (int i = 0; i < started; i++) {
         pthread_join(tid[i], NULL);
+        sim_unit_runner_free(x[i].runner);
+    }
     free(tid);
+    free(x);
     stats->events = p->events;
     if (st == SIM_OK && stats->runs_skipped > 0)
         st = sim_error_set(err, SIM_INTERRUPTED, "interrupted: %zu runs were not run",

@@ -13,7 +13,8 @@
  * Threads: `threads` workers (pthreads) compute units; the calling thread is the only
  * consumer: it calls the sink (put/fail per run) and the copy hook, so a non-thread-safe
  * library behind the sink (HDF5) is used from one thread. Finished units wait in a reorder
- * window of SIM_POOL_WINDOW_PER_THREAD x threads slots; a worker does not start unit u
+ * window of SIM_POOL_WINDOW_PER_THREAD x (threads + remote slots) slots (capped at the
+ * number of units); a worker does not start unit u
  * before unit u - window has been delivered, so memory is bounded by the window, not by the
  * number of runs. Delivery order, and hence everything the sink sees, does not depend on
  * the number of threads or on the order units finish in.
@@ -35,6 +36,7 @@
 #ifndef SIM_POOL_H
 #define SIM_POOL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +65,31 @@ typedef struct sim_plan {
     void *ctx;
 } sim_plan;
 
+/* Executors elsewhere (MPI ranks, sim_mpi.h): `slots` extra threads in the pool, one per
+ * unit that may be in flight remotely at once. A slot thread takes units from the same queue
+ * as the local workers (so a fast executor takes more: dynamic scheduling) and, instead of
+ * computing, calls run_unit on its own thread, which must fill g exactly as
+ * sim_runner_run_group would (records, ok, why, events) and may return SIM_INTERRUPTED when
+ * abandon becomes non-zero. Any other non-OK return is fatal to the pool, as for a worker.
+ * run_unit is called from several slot threads at once (different slots). */
+typedef struct sim_pool_remote {
+    int slots;
+    sim_status (*run_unit)(void *ctx, int slot, size_t unit, sim_group *g,
+                           const atomic_int *abandon, sim_error *err);
+    void *ctx;
+} sim_pool_remote;
+
+/* Computing one unit of a plan anywhere (a pool worker, a remote rank): keeps the design
+ * point open while consecutive units share it. One per thread. */
+typedef struct sim_unit_runner sim_unit_runner;
+sim_unit_runner *sim_unit_runner_new(const sim_plan *plan);
+/* Compute unit u into g (g's records laid out by plan->cat, n_variants slots): as
+ * sim_runner_run_group, after opening (or reusing) design point u / R; a design point that
+ * does not open fails every slot of g with its message and returns SIM_OK. */
+sim_status sim_unit_runner_run(sim_unit_runner *ur, size_t u, sim_group *g,
+                               const atomic_int *abandon, sim_error *err);
+void sim_unit_runner_free(sim_unit_runner *ur); /* NULL is a no-op */
+
 /* Consumer side; every hook runs on the thread that called sim_pool_run. */
 typedef struct sim_pool_hooks {
     /* put and fail per run, in run order. The run id has the run's design point (not the
@@ -72,18 +99,24 @@ typedef struct sim_pool_hooks {
      * called for them, in order, instead of running them. */
     const unsigned char *done;
     sim_status (*copy)(void *ctx, size_t unit, sim_error *err);
+    /* n_units flags (or NULL): units outside this batch (another shard's): neither run nor
+     * copied nor delivered, and not counted as skipped; a plan whose every unit is outside
+     * is run as done at once. A unit both done and outside is outside. */
+    const unsigned char *outside;
     /* 0 go on, 1 stop taking units, 2 also abandon running ones. May be NULL. */
     int (*stop)(void *ctx);
     /* After every delivered or copied unit. May be NULL. */
     void (*progress)(void *ctx, size_t units_delivered, size_t runs_failed);
     void *ctx;
+    /* Remote executors beside the local workers, or NULL. */
+    const sim_pool_remote *remote;
 } sim_pool_hooks;
 
 typedef struct sim_pool_stats {
-    size_t runs_done;   /* put */
-    size_t runs_failed; /* fail */
-    size_t runs_copied; /* in units copied */
-    size_t runs_skipped;
+    size_t runs_done;    /* put */
+    size_t runs_failed;  /* fail */
+    size_t runs_copied;  /* in units copied */
+    size_t runs_skipped; /* not run because of a stop (outside units are not counted) */
     uint64_t events;
     int threads;   /* workers started */
     double wall_s; /* whole sim_pool_run */

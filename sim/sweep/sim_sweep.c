@@ -286,6 +286,12 @@ static sim_status read_points(sim_sweep *sw)
         return SIM_OK;
     }
     const sim_cfg_node *first = sim_cfg_at(points, 0);
+    /* The factors are the keys of point 0: a point 0 that is no map names none (its keys
+     * would be NULL), and every other point would be reported against nothing. */
+    if (sim_cfg_node_kind(first) != SIM_CFG_MAP) {
+        read_point(sw, first, 0);
+        return SIM_OK;
+    }
     for (size_t i = 0; i < sim_cfg_len(first); i++) {
         sweep_factor *f = add_factor(sw, sim_cfg_key_at(first, i), sim_cfg_key_mark_at(first, i));
         if (f == NULL)

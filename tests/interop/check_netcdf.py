@@ -204,7 +204,12 @@ def check_empty(path):
 def check_killed_values(path, ds, engine):
     expect(list(ds["run_status"].values) == [1, 1, 0], path,
            f"[{engine}] run_status {ds['run_status'].values!r}")
-    expect("complete" not in ds.attrs, path, f"[{engine}] killed file says complete")
+    # complete and end_time exist from the start (written in place when the writer
+    # finishes): a killed writer leaves complete = 0 and an empty end_time.
+    expect(ds.attrs.get("complete") == 0, path,
+           f"[{engine}] killed file: complete is {ds.attrs.get('complete')!r}, not 0")
+    expect(str(ds.attrs.get("end_time", "?")).strip("\x00") == "", path,
+           f"[{engine}] killed file: end_time {ds.attrs.get('end_time')!r}, not empty")
     expect(np.isnan(ds["revenue"].values[2]).all(), path, f"[{engine}] unwritten run not NaN")
     expect(ds["revenue"].values[1, 0] == 1000 * 1 + 100 * 1 + 0 + 0.25, path, f"[{engine}] revenue run 1")
     expect(list(ds["project_run"].values) == [1], path, f"[{engine}] killed project_run")

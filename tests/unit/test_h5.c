@@ -28,6 +28,7 @@
 
 #include "h5_fixture.h"
 #include "sim_h5.h"
+#include "sim_h5_internal.h"
 #include "sim_model.h"
 #include "sim_version.h"
 
@@ -390,18 +391,15 @@ static void check_variable_storage(hid_t file)
     hid_t dcpl = H5Dget_create_plist(ds);
     hsize_t chunk[3] = {0};
     assert_int_equal(H5Pget_chunk(dcpl, 3, chunk), 3);
-    assert_int_equal(chunk[0], 1);
+    /* A run of inventory holds FIX_TIME x FIX_ENTITY values, far under 4 KiB: every run
+     * shares one uncompressed chunk, allocated at creation. */
+    assert_int_equal(chunk[0], FIX_RUNS);
     assert_int_equal(chunk[1], FIX_TIME);
     assert_int_equal(chunk[2], FIX_ENTITY);
-    assert_int_equal(H5Pget_nfilters(dcpl), 2);
-    unsigned flags = 0, level = 0;
-    size_t n_values = 1;
-    assert_int_equal(H5Pget_filter2(dcpl, 0, &flags, &n_values, &level, 0, NULL, NULL),
-                     H5Z_FILTER_SHUFFLE);
-    n_values = 1;
-    assert_int_equal(H5Pget_filter2(dcpl, 1, &flags, &n_values, &level, 0, NULL, NULL),
-                     H5Z_FILTER_DEFLATE);
-    assert_int_equal(level, 4);
+    assert_int_equal(H5Pget_nfilters(dcpl), 0);
+    H5D_alloc_time_t alloc = H5D_ALLOC_TIME_DEFAULT;
+    assert_int_equal(H5Pget_alloc_time(dcpl, &alloc), 0);
+    assert_int_equal(alloc, H5D_ALLOC_TIME_EARLY);
     double fill = 0.0, attr_fill = 0.0;
     assert_true(H5Pget_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0);
     assert_true(isnan(fill));
@@ -482,6 +480,18 @@ static void test_slurm_job_ids(void **state)
 
 /* ---- failed runs and an interrupted close ---- */
 
+/* A file whose writer did not finish: complete exists from the start and stays 0, end_time
+ * stays empty (both are written in place only when the writer finishes). */
+static void check_not_complete(hid_t file)
+{
+    int8_t complete = -1;
+    attr_number(file, "complete", H5T_NATIVE_INT8, &complete);
+    assert_int_equal(complete, 0);
+    char end[64] = "x";
+    attr_string(file, "end_time", end, sizeof end);
+    assert_string_equal(end, "");
+}
+
 static void test_failed_run_and_interrupted_close(void **state)
 {
     fixture *f = *state;
@@ -506,8 +516,7 @@ static void test_failed_run_and_interrupted_close(void **state)
     read_all(file, "run_message", H5T_C_S1, text);
     assert_memory_equal(text[1], message, 256);
     assert_int_equal(text[0][0], '\0');
-    assert_int_equal(H5Aexists(file, "complete"), 0);
-    assert_int_equal(H5Aexists(file, "end_time"), 0);
+    check_not_complete(file);
     static const int written[FIX_RUNS] = {1, 0, 0};
     check_values(file, f->cat, FIX_RUNS, written);
     H5Fclose(file);
@@ -569,7 +578,7 @@ static void test_killed_writer_leaves_readable_file(void **state)
     assert_int_equal(status[2], 0);
     static const int written[FIX_RUNS] = {1, 1, 0};
     check_values(file, f->cat, FIX_RUNS, written);
-    assert_int_equal(H5Aexists(file, "complete"), 0);
+    check_not_complete(file);
     H5Fclose(file);
 
     sim_error err;
@@ -849,6 +858,97 @@ static void test_large_scenario_and_chunk_cap(void **state)
     sim_catalog_free(cat);
 }
 
+/* The other layout branch: a variable whose run holds 4 KiB or more (600 companies x 1
+ * sample = 4800 bytes) is chunked one run per chunk, shuffled and deflated at
+ * SIM_H5_DEFLATE_LEVEL, allocated as runs are written (not at creation); its values read
+ * back bit for bit, through HDF5 and through the reader. A (run) variable of the same file
+ * still shares one uncompressed chunk. */
+static void check_filters(hid_t dcpl, int want_filters)
+{
+    int n = H5Pget_nfilters(dcpl);
+    assert_int_equal(n, want_filters);
+    bool shuffle = false, deflate = false;
+    for (int i = 0; i < n; i++) {
+        unsigned flags = 0, values[4] = {0};
+        size_t n_values = 4;
+        H5Z_filter_t id =
+            H5Pget_filter2(dcpl, (unsigned)i, &flags, &n_values, values, 0, NULL, NULL);
+        shuffle = shuffle || id == H5Z_FILTER_SHUFFLE;
+        if (id == H5Z_FILTER_DEFLATE) {
+            deflate = true;
+            assert_true(n_values >= 1);
+            assert_int_equal(values[0], SIM_H5_DEFLATE_LEVEL);
+        }
+    }
+    assert_true(shuffle == (want_filters > 0));
+    assert_true(deflate == (want_filters > 0));
+}
+
+static void test_layout_big_run_compressed(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "big_runs.h5", path);
+    sim_catalog *cat = fixture_catalog_sized(600, 1);
+    assert_non_null(cat);
+    sim_error err;
+    sim_h5_writer *w = sim_h5_create(path, cat, &f->runs, &f->prov, &err);
+    assert_non_null(w);
+    write_run(w, cat, 0);
+    write_run(w, cat, 2);
+    close_ok(w, 1);
+
+    hid_t file = open_ro(path);
+    hid_t ds = H5Dopen2(file, "inventory", H5P_DEFAULT);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    hsize_t chunk[3] = {0};
+    assert_int_equal(H5Pget_chunk(dcpl, 3, chunk), 3);
+    assert_int_equal(chunk[0], 1);
+    assert_int_equal(chunk[1], 1);
+    assert_int_equal(chunk[2], 600);
+    check_filters(dcpl, 2);
+    H5D_alloc_time_t alloc = H5D_ALLOC_TIME_DEFAULT;
+    assert_true(H5Pget_alloc_time(dcpl, &alloc) >= 0);
+    assert_true(alloc != H5D_ALLOC_TIME_EARLY);
+    H5Pclose(dcpl);
+    /* Run 1 was never written: no chunk of its own exists, only runs 0 and 2 are stored. */
+    hsize_t n_chunks = 0;
+    hid_t space = H5Dget_space(ds);
+    assert_true(H5Dget_num_chunks(ds, space, &n_chunks) >= 0);
+    assert_int_equal(n_chunks, 2);
+    H5Sclose(space);
+    H5Dclose(ds);
+    /* A variable along (run) only (8 bytes a run) in the same file: one shared, plain chunk. */
+    for (size_t v = 0; v < sim_catalog_count(cat); v++) {
+        if (sim_catalog_var(cat, v)->shape != SIM_SHAPE_RUN)
+            continue;
+        ds = H5Dopen2(file, sim_catalog_var(cat, v)->name, H5P_DEFAULT);
+        dcpl = H5Dget_create_plist(ds);
+        assert_int_equal(H5Pget_chunk(dcpl, 1, chunk), 1);
+        assert_int_equal(chunk[0], FIX_RUNS);
+        check_filters(dcpl, 0);
+        H5Pclose(dcpl);
+        H5Dclose(ds);
+    }
+    static const int written[FIX_RUNS] = {1, 0, 1};
+    check_values(file, cat, FIX_RUNS, written);
+    H5Fclose(file);
+    sim_h5_reader *r = sim_h5_open_read(path, &err);
+    assert_non_null(r);
+    sim_record *rec = sim_record_alloc(cat);
+    assert_non_null(rec);
+    assert_int_equal(sim_h5_reader_read_run(r, 2, rec, &err), SIM_OK);
+    sim_record *want = fixture_record(cat, 2);
+    assert_non_null(want);
+    for (size_t v = 0; v < sim_catalog_count(cat); v++)
+        assert_memory_equal(sim_record_cvalues(rec, v), sim_record_cvalues(want, v),
+                            sim_catalog_var_size(cat, v) * sizeof(double));
+    sim_record_free(want);
+    sim_record_free(rec);
+    sim_h5_reader_close(r);
+    sim_catalog_free(cat);
+}
+
 /* ---- inspect ---- */
 
 static void test_inspect_complete_file(void **state)
@@ -1052,8 +1152,8 @@ static void check_table_storage(hid_t file, const char *name, hsize_t rows)
     hid_t dcpl = H5Dget_create_plist(ds);
     hsize_t chunk[1] = {0};
     assert_int_equal(H5Pget_chunk(dcpl, 1, chunk), 1);
-    assert_int_equal(chunk[0], 1024);
-    assert_int_equal(H5Pget_nfilters(dcpl), 2);
+    assert_int_equal(chunk[0], 256);
+    assert_int_equal(H5Pget_nfilters(dcpl), 0);
     H5Pclose(dcpl);
     H5Sclose(space);
     H5Dclose(ds);
@@ -1770,6 +1870,67 @@ static void test_reader_leftover_and_damaged_rows(void **state)
     sim_catalog_free(cat);
 }
 
+/* project_run of path, n rows (at most cap). */
+static hsize_t read_project_runs(const char *path, int64_t *runs, hsize_t cap)
+{
+    hid_t file = open_ro(path);
+    hsize_t n = dim_length(file, "project_run", 0);
+    assert_true(n <= cap);
+    read_all(file, "project_run", H5T_NATIVE_INT64, runs);
+    H5Fclose(file);
+    return n;
+}
+
+/* A failed append (a full disk) extends every dataset of a table and writes nothing: those
+ * rows read as run -1 (the fill value of <dim>_run) and belong to no run. Files of older
+ * writers (fill value 0) read them as run 0: a tail of run-0 rows after other runs' rows is
+ * a leftover too, while run-0 rows between other runs' rows are still damage. */
+static void test_reader_failed_append_fill(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "failed_append.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    write_run(w, cat, 0);
+    write_run(w, cat, 1);
+    close_ok(w, 0);
+    int64_t runs[64];
+    hsize_t n = read_project_runs(path, runs, 60);
+    hsize_t grown = n + 3;
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    static const char *const names[] = {"project", "project_run", "project_start_h",
+                                        "project_value"};
+    for (size_t i = 0; i < 4; i++) {
+        hid_t ds = H5Dopen2(file, names[i], H5P_DEFAULT);
+        assert_true(H5Dset_extent(ds, &grown) >= 0);
+        H5Dclose(ds);
+    }
+    H5Fclose(file);
+    assert_int_equal(read_project_runs(path, runs, 64), grown);
+    for (hsize_t i = n; i < grown; i++)
+        assert_int_equal(runs[i], -1);
+    sim_h5_reader *r = open_read_or_fail(path);
+    check_read_run(r, cat, 0);
+    check_read_run(r, cat, 1);
+    sim_h5_reader_close(r);
+
+    /* The same file as an older writer left it: the tail reads as run 0. */
+    for (hsize_t i = n; i < grown; i++)
+        runs[i] = 0;
+    rewrite_project_runs(path, runs, grown, false);
+    r = open_read_or_fail(path);
+    check_read_run(r, cat, 1);
+    check_read_run(r, cat, 0);
+    sim_h5_reader_close(r);
+    /* A run-0 row followed by another run's row is no tail: damage. */
+    runs[grown - 1] = 1;
+    rewrite_project_runs(path, runs, grown, false);
+    expect_read_damage(path, cat, "rows of run 1 are not contiguous");
+    sim_catalog_free(cat);
+}
+
 static void killed_table_writer(const fixture *f, const char *path)
 {
     default_signals();
@@ -1859,6 +2020,89 @@ static void test_reader_bad_files(void **state)
     expect_open_failure(path, SIM_IO, "no readable run_status(run)");
 }
 
+/* A crafted file (a few KB) whose run_status claims 2^33 runs, chunked so that nothing is
+ * allocated: before the bound, inspect counted statuses for 90 s and the reader allocated
+ * 8 GiB. Now both refuse the run count at once, as more than the file can hold. */
+static void make_crafted_runs_file(const char *path, hsize_t n_runs)
+{
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(file >= 0);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, 3);
+    hid_t scalar = H5Screate(H5S_SCALAR);
+    hid_t attr = H5Acreate2(file, "ecotwin_version", type, scalar, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(H5Awrite(attr, type, "9.9") >= 0);
+    H5Aclose(attr);
+    H5Sclose(scalar);
+    H5Tclose(type);
+    hid_t space = H5Screate_simple(1, &n_runs, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hsize_t chunk = 1024;
+    H5Pset_chunk(dcpl, 1, &chunk);
+    hid_t ds = H5Dcreate2(file, "run_status", H5T_STD_I8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    assert_true(ds >= 0);
+    H5Dclose(ds);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Fclose(file);
+}
+
+static void test_reader_bounds_crafted_sizes(void **state)
+{
+    fixture *f = *state;
+    char path[PATH_LEN];
+    path_in(f, "crafted_runs.h5", path);
+    make_crafted_runs_file(path, (hsize_t)1 << 33);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size < 64 * 1024);
+    expect_open_failure(path, SIM_IO, "run_status claims 8589934592 runs, more than the file");
+    sim_error err;
+    sim_status status;
+    char *out = inspect_text(path, &status, &err);
+    assert_int_equal(status, SIM_OK);
+    assert_contains(out, "runs: ? (run_status claims 8589934592 runs, more than the file can hold");
+    free(out);
+    /* Within the file's size but over the hard cap: a file this small cannot hold 2^27 runs
+     * either, so only the message's cap is checked here. */
+    make_crafted_runs_file(path, (hsize_t)1 << 27);
+    expect_open_failure(path, SIM_IO, "at most 67108864 runs");
+
+    /* The writer refuses to make a file the readers would refuse. */
+    sim_h5_runs many = f->runs;
+    many.n_runs = (size_t)SIM_H5_MAX_RUNS + 1;
+    path_in(f, "too_many_runs.h5", path);
+    assert_null(sim_h5_create(path, f->cat, &many, &f->prov, &err));
+    assert_int_equal(err.status, SIM_INVALID);
+    assert_contains(err.msg, "a results file holds at most 67108864");
+    assert_int_equal(access(path, F_OK), -1);
+
+    /* A table whose extent says 2^40 rows (extended, never written: no storage): the reader
+     * indexes the rows in storage only, and reads the complete runs. */
+    path_in(f, "crafted_rows.h5", path);
+    sim_catalog *cat = table_catalog();
+    sim_h5_writer *w = create_or_fail(f, path, cat);
+    write_run(w, cat, 0);
+    write_run(w, cat, 1);
+    close_ok(w, 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    static const char *const names[] = {"project", "project_run", "project_start_h",
+                                        "project_value"};
+    hsize_t huge = (hsize_t)1 << 40;
+    for (size_t i = 0; i < 4; i++) {
+        hid_t ds = H5Dopen2(file, names[i], H5P_DEFAULT);
+        assert_true(H5Dset_extent(ds, &huge) >= 0);
+        H5Dclose(ds);
+    }
+    H5Fclose(file);
+    sim_h5_reader *r = open_read_or_fail(path);
+    check_read_run(r, cat, 1);
+    check_read_run(r, cat, 0);
+    sim_h5_reader_close(r);
+    sim_catalog_free(cat);
+}
+
 int main(void)
 {
     sim_h5_quiet();
@@ -1873,6 +2117,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_rejects_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zero_length_dimensions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_scenario_and_chunk_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layout_big_run_compressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspect_complete_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspect_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspect_foreign_and_hostile, setup, teardown),
@@ -1890,6 +2135,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reader_catalog_mismatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_table_column_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_leftover_and_damaged_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_failed_append_fill, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_bounds_crafted_sizes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_bad_files, setup, teardown),
     };

@@ -1,0 +1,1 @@
+"""ecotwin plot and report (matplotlib); see common.py for the rules."""

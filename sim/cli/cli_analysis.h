@@ -1,0 +1,53 @@
+/*
+ * cli_analysis: what `ecotwin summarize` and `compare` share: opening a results file with
+ * the messages and exit codes of the CLI, choosing metrics (--metric with "did you mean"),
+ * the header line about runs and completeness, and output in the three forms (an aligned
+ * table whose columns fit their content, CSV, JSON as in /work/notes/ANALYSIS_JSON.md).
+ */
+#ifndef CLI_ANALYSIS_H
+#define CLI_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "an_results.h"
+#include "an_select.h"
+
+typedef enum cli_format { CLI_TABLE, CLI_CSV, CLI_JSON } cli_format;
+
+/* Open path for command cmd; prints the error and sets *exit_code on failure (66 missing or
+ * not an ecotwin file, 74 unreadable), and warns on stderr when the file is incomplete. */
+an_results *cli_an_open(const char *cmd, const char *path, int *exit_code);
+
+/* Metrics chosen by --metric values (each a comma list), or the default (every (run) and
+ * (run, entity) variable) when n_args == 0. Unknown names print "unknown metric 'x'; did you
+ * mean 'y'?" and return NULL with *exit_code 2; time-series variables are refused unless
+ * allow_time. *n the number of metrics; the caller frees the array. */
+size_t *cli_an_metrics(const char *cmd, const an_results *r, char **args, size_t n_args,
+                       bool allow_time, size_t *n, int *exit_code);
+
+/* "18 of 20 runs complete; 2 failed" (and "; N not run" when some were not), into out. */
+void cli_an_runs_text(const an_results *r, char *out, size_t cap);
+size_t cli_an_count_status(const an_results *r, int status);
+
+/* Numbers for people: "-" for NaN, about 4 significant digits without exponent between
+ * 1e-3 and 1e15. */
+void cli_an_num(double x, char *out, size_t cap);
+
+/* JSON and CSV pieces on out. */
+void cli_json_str(FILE *out, const char *s); /* quoted and escaped; null for NULL */
+void cli_json_num(FILE *out, double x);      /* shortest exact, null for NaN/inf */
+void cli_csv_str(FILE *out, const char *s);  /* quoted when needed; empty for NULL */
+void cli_csv_num(FILE *out, double x);       /* empty for NaN */
+
+/* An aligned table: cells are copied; columns sized to their content; numeric columns right
+ * aligned. */
+typedef struct cli_table cli_table;
+cli_table *cli_table_alloc(size_t n_cols, const char *const *headers, const bool *right);
+void cli_table_free(cli_table *t);
+/* Add one row of n_cols cells (NULL prints "-"); -1 when out of memory. */
+int cli_table_add(cli_table *t, const char *const *cells);
+void cli_table_print(const cli_table *t, FILE *out);
+
+#endif

@@ -1,0 +1,402 @@
+/*
+ * sim_h5_vars: generic access to a results file for analysis (contract at the end of
+ * sim_h5.h). The file is listed once at open: every dataset of the root group with its
+ * class, extent and dimension names. Datasets are opened again for each read, which checks
+ * the class and the extent as they are now (a SWMR reader may see a file that grows), so a
+ * listing that went stale or a crafted file can never make a read overrun its buffer.
+ */
+#include "sim_h5.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include "sim_h5_internal.h"
+
+#define ATTR_TEXT_MAX ((size_t)1 << 20)
+
+typedef struct vars_entry {
+    sim_h5_vinfo info;
+    char *names; /* the name and dimension names, one allocation */
+} vars_entry;
+
+struct sim_h5_vars {
+    char *path;
+    hid_t file;
+    vars_entry *entries;
+    size_t n, cap;
+    sim_status status; /* of the listing */
+};
+
+static hid_t open_ds(hid_t file, const char *name)
+{
+    if (name == NULL || H5Lexists(file, name, H5P_DEFAULT) <= 0 ||
+        H5Oexists_by_name(file, name, H5P_DEFAULT) <= 0)
+        return -1;
+    H5O_info_t info;
+#if H5_VERSION_GE(1, 12, 0)
+    if (H5Oget_info_by_name3(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+#else
+    if (H5Oget_info_by_name2(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+#endif
+        return -1;
+    return info.type == H5O_TYPE_DATASET ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
+}
+
+static sim_h5_vclass class_of(hid_t ds)
+{
+    hid_t type = H5Dget_type(ds);
+    H5T_class_t c = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    bool fixed_text = c == H5T_STRING && H5Tis_variable_str(type) == 0 && H5Tget_size(type) == 1;
+    sim_h5__close_id(type);
+    if (c == H5T_FLOAT)
+        return SIM_H5_VFLOAT;
+    if (c == H5T_INTEGER)
+        return SIM_H5_VINT;
+    return fixed_text ? SIM_H5_VCHAR : SIM_H5_VOTHER;
+}
+
+static int ds_extent(hid_t ds, hsize_t dims[H5S_MAX_RANK])
+{
+    hid_t space = H5Dget_space(ds);
+    int rank = space >= 0 ? H5Sget_simple_extent_dims(space, dims, NULL) : -1;
+    sim_h5__close_id(space);
+    return rank;
+}
+
+static herr_t scale_name(hid_t dset, unsigned dim, hid_t scale, void *data)
+{
+    char *name = data;
+    char path[SIM_H5_NAME_MAX + 2];
+    (void)dset;
+    (void)dim;
+    ssize_t len = H5Iget_name(scale, path, sizeof path);
+    if (len > 1 && (size_t)len < sizeof path && path[0] == '/')
+        memcpy(name, path + 1, (size_t)len);
+    return 1;
+}
+
+/* Name, class, extent and dimension names of one dataset into e; false when out of memory. */
+static bool describe(hid_t ds, const char *name, vars_entry *e)
+{
+    char dims[SIM_H5_VARS_MAX_RANK][SIM_H5_NAME_MAX + 1];
+    hsize_t ext[H5S_MAX_RANK];
+    memset(dims, 0, sizeof dims);
+    int rank = ds_extent(ds, ext);
+    e->info.cls = class_of(ds);
+    e->info.rank = rank >= 0 && rank <= SIM_H5_VARS_MAX_RANK ? rank : -1;
+    size_t len = strlen(name) + 1;
+    for (int a = 0; a < e->info.rank; a++) {
+        e->info.dims[a] = ext[a];
+        if (H5DSget_num_scales(ds, (unsigned)a) > 0)
+            H5DSiterate_scales(ds, (unsigned)a, NULL, scale_name, dims[a]);
+        len += strlen(dims[a]) + 1;
+    }
+    e->names = malloc(len);
+    if (e->names == NULL)
+        return false;
+    char *at = stpcpy(e->names, name) + 1;
+    e->info.name = e->names;
+    for (int a = 0; a < SIM_H5_VARS_MAX_RANK; a++) {
+        e->info.dim[a] = a < e->info.rank ? at : "";
+        if (a < e->info.rank)
+            at = stpcpy(at, dims[a]) + 1;
+    }
+    return true;
+}
+
+static herr_t list_one(hid_t group, const char *name, const H5L_info_t *linfo, void *data)
+{
+    sim_h5_vars *v = data;
+    (void)linfo;
+    hid_t ds = open_ds(group, name);
+    if (ds < 0)
+        return 0;
+    if (v->n == SIM_H5_VARS_MAX) {
+        H5Dclose(ds);
+        v->status = SIM_IO;
+        return 1;
+    }
+    if (v->n == v->cap) {
+        size_t cap = v->cap > 0 ? 2 * v->cap : 64;
+        vars_entry *e = realloc(v->entries, cap * sizeof *e);
+        if (e == NULL) {
+            H5Dclose(ds);
+            v->status = SIM_NOMEM;
+            return 1;
+        }
+        v->entries = e;
+        v->cap = cap;
+    }
+    memset(&v->entries[v->n], 0, sizeof v->entries[v->n]);
+    bool ok = describe(ds, name, &v->entries[v->n]);
+    H5Dclose(ds);
+    if (!ok) {
+        v->status = SIM_NOMEM;
+        return 1;
+    }
+    v->n++;
+    return 0;
+}
+
+/* In creation order (the catalog's order, which the writer tracks), or by name in a file
+ * that does not track it. */
+static sim_status list_vars(sim_h5_vars *v, sim_error *err)
+{
+    hsize_t at = 0;
+    herr_t rc = H5Literate(v->file, H5_INDEX_CRT_ORDER, H5_ITER_INC, &at, list_one, v);
+    if (rc < 0 && v->n == 0 && v->status == SIM_OK) {
+        at = 0;
+        rc = H5Literate(v->file, H5_INDEX_NAME, H5_ITER_INC, &at, list_one, v);
+    }
+    if (v->status == SIM_NOMEM)
+        return sim_error_set(err, SIM_NOMEM, "%s: out of memory", v->path);
+    if (v->status == SIM_IO)
+        return sim_error_set(err, SIM_IO, "%s: damaged results file: more than %zu datasets",
+                             v->path, SIM_H5_VARS_MAX);
+    if (rc < 0)
+        return sim_h5__fail(err, SIM_IO, "%s: damaged results file: cannot list its datasets",
+                            v->path);
+    return SIM_OK;
+}
+
+sim_h5_vars *sim_h5_vars_open(const char *path, sim_error *err)
+{
+    sim_h5_vars *v = path != NULL ? calloc(1, sizeof *v) : NULL;
+    if (v == NULL || (v->path = strdup(path)) == NULL) {
+        free(v);
+        sim_error_set(err, path != NULL ? SIM_NOMEM : SIM_INTERNAL, "sim_h5_vars_open: %s",
+                      path != NULL ? "out of memory" : "missing path");
+        return NULL;
+    }
+    bool reader_only = false;
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    sim_status st = sim_h5__open_results(path, &v->file, &reader_only, err);
+    if (st == SIM_OK)
+        st = list_vars(v, err);
+    sim_h5__mute_end(&mute);
+    if (st != SIM_OK) {
+        sim_h5_vars_close(v);
+        return NULL;
+    }
+    return v;
+}
+
+void sim_h5_vars_close(sim_h5_vars *v)
+{
+    if (v == NULL)
+        return;
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    if (v->file >= 0)
+        H5Fclose(v->file);
+    sim_h5__mute_end(&mute);
+    for (size_t i = 0; i < v->n; i++)
+        free(v->entries[i].names);
+    free(v->entries);
+    free(v->path);
+    free(v);
+}
+
+size_t sim_h5_vars_count(const sim_h5_vars *v)
+{
+    return v->n;
+}
+
+const sim_h5_vinfo *sim_h5_vars_info(const sim_h5_vars *v, size_t i)
+{
+    return i < v->n ? &v->entries[i].info : NULL;
+}
+
+int sim_h5_vars_find(const sim_h5_vars *v, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < v->n; i++)
+        if (strcmp(v->entries[i].info.name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The slab lies inside the dataset's extent as it is now; *total its number of values. */
+static bool slab_inside(hid_t ds, int rank, const uint64_t *start, const uint64_t *count,
+                        hsize_t *total)
+{
+    hsize_t ext[H5S_MAX_RANK];
+    if (ds_extent(ds, ext) != rank)
+        return false;
+    *total = 1;
+    for (int a = 0; a < rank; a++) {
+        if (start[a] > ext[a] || count[a] > ext[a] - start[a])
+            return false;
+        *total *= count[a];
+    }
+    return true;
+}
+
+static bool read_numeric(hid_t ds, int rank, const uint64_t *start, const uint64_t *count,
+                         double *out)
+{
+    hsize_t total = 0, s[SIM_H5_VARS_MAX_RANK], c[SIM_H5_VARS_MAX_RANK];
+    sim_h5_vclass cls = class_of(ds);
+    if ((cls != SIM_H5_VFLOAT && cls != SIM_H5_VINT) ||
+        !slab_inside(ds, rank, start, count, &total))
+        return false;
+    if (total == 0)
+        return true;
+    for (int a = 0; a < rank; a++) {
+        s[a] = start[a];
+        c[a] = count[a];
+    }
+    hid_t fspace = H5Dget_space(ds);
+    hid_t mspace = H5Screate_simple(1, &total, NULL);
+    bool done = fspace >= 0 && mspace >= 0 &&
+                (rank == 0 || H5Sselect_hyperslab(fspace, H5S_SELECT_SET, s, NULL, c, NULL) >= 0) &&
+                H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, out) >= 0;
+    sim_h5__close_id(fspace);
+    sim_h5__close_id(mspace);
+    return done;
+}
+
+sim_status sim_h5_vars_read(sim_h5_vars *v, size_t i, const uint64_t *start, const uint64_t *count,
+                            double *out, sim_error *err)
+{
+    if (i >= v->n || v->entries[i].info.rank < 0)
+        return sim_error_set(err, SIM_INTERNAL, "%s: no dataset %zu to read", v->path, i);
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    const sim_h5_vinfo *info = &v->entries[i].info;
+    hid_t ds = open_ds(v->file, info->name);
+    bool done = ds >= 0 && read_numeric(ds, info->rank, start, count, out);
+    sim_status st =
+        done ? SIM_OK
+             : sim_h5__fail(err, SIM_IO, "%s: damaged results file: cannot read %s as numbers",
+                            v->path, info->name);
+    sim_h5__close_id(ds);
+    sim_h5__mute_end(&mute);
+    return st;
+}
+
+static bool read_text_ds(hid_t ds, char *out, size_t cap)
+{
+    hsize_t ext[H5S_MAX_RANK];
+    int rank = ds_extent(ds, ext);
+    size_t total = 1;
+    for (int a = 0; a < rank; a++) {
+        if (ext[a] != 0 && total > cap / ext[a])
+            return false;
+        total *= (size_t)ext[a];
+    }
+    if (rank < 0 || class_of(ds) != SIM_H5_VCHAR || total > cap)
+        return false;
+    hid_t type = H5Tcopy(H5T_C_S1);
+    bool done =
+        total == 0 || (type >= 0 && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
+    sim_h5__close_id(type);
+    return done;
+}
+
+sim_status sim_h5_vars_read_chars(sim_h5_vars *v, size_t i, char *out, size_t cap, sim_error *err)
+{
+    if (i >= v->n)
+        return sim_error_set(err, SIM_INTERNAL, "%s: no dataset %zu to read", v->path, i);
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    const char *name = v->entries[i].info.name;
+    hid_t ds = open_ds(v->file, name);
+    bool done = ds >= 0 && read_text_ds(ds, out, cap);
+    sim_status st =
+        done ? SIM_OK
+             : sim_h5__fail(err, SIM_IO, "%s: damaged results file: cannot read %s as text",
+                            v->path, name);
+    sim_h5__close_id(ds);
+    sim_h5__mute_end(&mute);
+    return st;
+}
+
+/* The attribute attr of var (NULL: root), or -1; *holder the dataset to close after. */
+static hid_t open_attr(sim_h5_vars *v, const char *var, const char *attr, hid_t *holder)
+{
+    *holder = var != NULL ? open_ds(v->file, var) : -1;
+    hid_t obj = var != NULL ? *holder : v->file;
+    if (obj < 0 || attr == NULL || H5Aexists(obj, attr) <= 0)
+        return -1;
+    return H5Aopen(obj, attr, H5P_DEFAULT);
+}
+
+static char *attr_text(hid_t attr)
+{
+    hid_t type = H5Aget_type(attr);
+    hid_t space = H5Aget_space(attr);
+    char *text = NULL;
+    if (type >= 0 && space >= 0 && H5Tget_class(type) == H5T_STRING &&
+        H5Sget_simple_extent_npoints(space) == 1) {
+        if (H5Tis_variable_str(type) > 0) {
+            char *stored = NULL;
+            if (H5Aread(attr, type, &stored) >= 0 && stored != NULL)
+                text = strndup(stored, ATTR_TEXT_MAX);
+            if (stored != NULL)
+                H5free_memory(stored);
+        } else {
+            size_t size = H5Tget_size(type);
+            text = size > 0 && size <= ATTR_TEXT_MAX ? calloc(size + 1, 1) : NULL;
+            if (text != NULL && H5Aread(attr, type, text) < 0) {
+                free(text);
+                text = NULL;
+            }
+        }
+    }
+    sim_h5__close_id(space);
+    sim_h5__close_id(type);
+    return text;
+}
+
+char *sim_h5_vars_attr_text(sim_h5_vars *v, const char *var, const char *attr)
+{
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    hid_t holder = -1;
+    hid_t a = open_attr(v, var, attr, &holder);
+    char *text = a >= 0 ? attr_text(a) : NULL;
+    sim_h5__close_id(a);
+    sim_h5__close_id(holder);
+    sim_h5__mute_end(&mute);
+    return text;
+}
+
+static int attr_first_num(hid_t attr, double *out)
+{
+    hid_t type = H5Aget_type(attr);
+    hid_t space = H5Aget_space(attr);
+    H5T_class_t c = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    int rc = -1;
+    /* Numeric attributes are small (netCDF writes 1-element arrays); a long one is refused
+     * rather than read whole. */
+    if ((c == H5T_INTEGER || c == H5T_FLOAT) && n >= 1 && n <= 1024) {
+        double *values = malloc((size_t)n * sizeof *values);
+        if (values != NULL && H5Aread(attr, H5T_NATIVE_DOUBLE, values) >= 0) {
+            *out = values[0];
+            rc = 0;
+        }
+        free(values);
+    }
+    sim_h5__close_id(space);
+    sim_h5__close_id(type);
+    return rc;
+}
+
+int sim_h5_vars_attr_num(sim_h5_vars *v, const char *var, const char *attr, double *out)
+{
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    hid_t holder = -1;
+    hid_t a = open_attr(v, var, attr, &holder);
+    int rc = a >= 0 ? attr_first_num(a, out) : -1;
+    sim_h5__close_id(a);
+    sim_h5__close_id(holder);
+    sim_h5__mute_end(&mute);
+    return rc;
+}
