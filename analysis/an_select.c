@@ -210,8 +210,7 @@ int64_t an_sel_design(const an_sel *s)
     return s->design;
 }
 
-/* The shortest %g form that reads back as x; whole numbers below 1e15 without exponent. */
-static void shortest(double x, char *out, size_t cap)
+void an_shortest_number(double x, char *out, size_t cap)
 {
     if (x == floor(x) && fabs(x) < 1e15) {
         snprintf(out, cap, "%.0f", x);
@@ -258,7 +257,7 @@ char *an_sel_label(const an_sel *s, const an_results *r)
         if (fac->levels != NULL && code < fac->n_levels)
             ok = append(&text, &len, &cap, fac->var, fac->levels[code]);
         else {
-            shortest(s->factor[f], num, sizeof num);
+            an_shortest_number(s->factor[f], num, sizeof num);
             ok = append(&text, &len, &cap, fac->var, num);
         }
     }

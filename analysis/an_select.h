@@ -55,4 +55,8 @@ const size_t *an_groups_runs(const an_groups *g, size_t i);
 size_t an_groups_n_keys(const an_groups *g);
 const char *an_groups_key(const an_groups *g, size_t k);
 
+/* The shortest %g form of x that reads back as x (whole numbers below 1e15 without an
+ * exponent) into out: how labels and tables print factor values. */
+void an_shortest_number(double x, char *out, size_t cap);
+
 #endif

@@ -9,6 +9,12 @@
 
 an_results *cli_an_open(const char *cmd, const char *path, int *exit_code)
 {
+    /* A file HDF5 crashes or loops on ends here with 74 (cli_probe.c). */
+    int probe = cli_probe_file(cmd, path, CLI_PROBE_ANALYSIS);
+    if (probe != 0) {
+        *exit_code = probe;
+        return NULL;
+    }
     sim_error err;
     sim_error_clear(&err);
     an_results *r = an_results_open(path, &err);
@@ -145,20 +151,6 @@ void cli_json_str(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* The shortest %g form that reads back as x; whole numbers below 1e15 without exponent. */
-static void shortest(double x, char *out, size_t cap)
-{
-    if (x == floor(x) && fabs(x) < 1e15) {
-        snprintf(out, cap, "%.0f", x);
-        return;
-    }
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(out, cap, "%.*g", digits, x);
-        if (strtod(out, NULL) == x)
-            return;
-    }
-}
-
 void cli_json_num(FILE *out, double x)
 {
     char text[40];
@@ -166,7 +158,7 @@ void cli_json_num(FILE *out, double x)
         fputs("null", out);
         return;
     }
-    shortest(x, text, sizeof text);
+    an_shortest_number(x, text, sizeof text);
     fputs(text, out);
 }
 
@@ -192,7 +184,7 @@ void cli_csv_num(FILE *out, double x)
     char text[40];
     if (!isfinite(x))
         return;
-    shortest(x, text, sizeof text);
+    an_shortest_number(x, text, sizeof text);
     fputs(text, out);
 }
 
@@ -281,4 +273,17 @@ void cli_table_print(const cli_table *t, FILE *out)
         fputc('\n', out);
     }
     free(width);
+}
+
+size_t cli_an_pick_columns(const char **cells, const bool *show, size_t n, bool *right_out,
+                           const bool *right)
+{
+    size_t k = 0;
+    for (size_t c = 0; c < n; c++)
+        if (show[c]) {
+            if (right_out != NULL)
+                right_out[k] = right[c];
+            cells[k++] = cells[c];
+        }
+    return k;
 }

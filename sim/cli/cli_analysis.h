@@ -50,4 +50,9 @@ void cli_table_free(cli_table *t);
 int cli_table_add(cli_table *t, const char *const *cells);
 void cli_table_print(const cli_table *t, FILE *out);
 
+/* Keep the cells of the n columns whose show flag is set, compacted in place; right_out
+ * (may be NULL) gets their right-alignment flags from right. Returns how many are kept. */
+size_t cli_an_pick_columns(const char **cells, const bool *show, size_t n, bool *right_out,
+                           const bool *right);
+
 #endif

@@ -721,18 +721,6 @@ static void row_cells(const cmp_ctx *x, const cmp_row *row, char buf[N_C][48],
     cells[C_UNITS] = an_results_var(x->r, row->var)->units;
 }
 
-static size_t pick(const char **cells, const bool *show, bool *right_out, const bool *right)
-{
-    size_t k = 0;
-    for (size_t c = 0; c < N_C; c++)
-        if (show[c]) {
-            if (right_out != NULL)
-                right_out[k] = right[c];
-            cells[k++] = cells[c];
-        }
-    return k;
-}
-
 static int print_rows(const cmp_ctx *x, FILE *out)
 {
     char low[48], high[48];
@@ -750,12 +738,13 @@ static int print_rows(const cmp_ctx *x, FILE *out)
     show[C_COMPANY] = false;
     for (size_t i = 0; i < x->n_rows; i++)
         show[C_COMPANY] |= x->rows[i].entity >= 0;
-    cli_table *t = cli_table_alloc(pick(headers, show, right_sel, right), headers, right_sel);
+    cli_table *t = cli_table_alloc(cli_an_pick_columns(headers, show, N_C, right_sel, right),
+                                   headers, right_sel);
     for (size_t i = 0; t != NULL && i < x->n_rows; i++) {
         char buf[N_C][48];
         const char *cells[N_C];
         row_cells(x, &x->rows[i], buf, cells);
-        pick(cells, show, NULL, NULL);
+        cli_an_pick_columns(cells, show, N_C, NULL, NULL);
         if (cli_table_add(t, cells) != 0) {
             cli_table_free(t);
             t = NULL;

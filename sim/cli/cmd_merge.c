@@ -166,6 +166,11 @@ static int missing_input(const shard_in *s)
     char *part = sim_batch_part_path(s->path);
     int rc = EXIT_MISSING;
     if (part != NULL && file_exists(part)) {
+        int probe = cli_probe_file("merge", part, CLI_PROBE_READER);
+        if (probe != 0) {
+            free(part);
+            return probe;
+        }
         sim_error err;
         sim_h5_reader *r = sim_h5_open_read(part, &err);
         shard_in p = {.path = part, .count = 1};
@@ -186,6 +191,10 @@ static int open_input(shard_in *s)
 {
     if (!file_exists(s->path))
         return missing_input(s);
+    /* A shard HDF5 crashes or loops on ends the merge here with 74 (cli_probe.c). */
+    int probe = cli_probe_file("merge", s->path, CLI_PROBE_READER);
+    if (probe != 0)
+        return probe;
     sim_error err;
     sim_error_clear(&err);
     s->r = sim_h5_open_read(s->path, &err);

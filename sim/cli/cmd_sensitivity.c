@@ -910,6 +910,10 @@ static void free_job(sens_job *j)
 
 static int open_results(sens_job *j)
 {
+    /* A file HDF5 crashes or loops on ends here with 74 (cli_probe.c). */
+    int probe = cli_probe_file(CMD, j->o->path, CLI_PROBE_ANALYSIS);
+    if (probe != 0)
+        return probe;
     sim_error err;
     sim_error_clear(&err);
     j->r = an_results_open(j->o->path, &err);

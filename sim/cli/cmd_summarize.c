@@ -396,19 +396,6 @@ static void table_cells(const sum_ctx *x, const sum_row *row, char buf[N_COLS][4
     cells[COL_UNITS] = an_results_var(x->r, row->var)->units;
 }
 
-/* Keep only the columns in show (cells compacted in place); the new count. */
-static size_t pick(const char **cells, const bool *show, bool *right_out, const bool *right)
-{
-    size_t k = 0;
-    for (size_t c = 0; c < N_COLS; c++)
-        if (show[c]) {
-            if (right_out != NULL)
-                right_out[k] = right[c];
-            cells[k++] = cells[c];
-        }
-    return k;
-}
-
 static int print_table(const sum_ctx *x, FILE *out)
 {
     char level[32], low[48], high[48], runs[160];
@@ -424,13 +411,13 @@ static int print_table(const sum_ctx *x, FILE *out)
         show[c] = true;
     show[COL_COMPANY] = any_row(x, false);
     show[COL_TIME] = any_row(x, true);
-    size_t n_cols = pick(headers, show, right_sel, right);
+    size_t n_cols = cli_an_pick_columns(headers, show, N_COLS, right_sel, right);
     cli_table *t = cli_table_alloc(n_cols, headers, right_sel);
     for (size_t i = 0; t != NULL && i < x->n_rows; i++) {
         char buf[N_COLS][48];
         const char *cells[N_COLS];
         table_cells(x, &x->rows[i], buf, cells);
-        pick(cells, show, NULL, NULL);
+        cli_an_pick_columns(cells, show, N_COLS, NULL, NULL);
         if (cli_table_add(t, cells) != 0) {
             cli_table_free(t);
             t = NULL;

@@ -200,4 +200,8 @@ void sim_h5__write_provenance(sim_h5__build *b, const sim_h5_provenance *p);
 void sim_h5__lay_out(sim_h5__build *b, const sim_catalog *cat, const sim_h5_runs *runs,
                      sim_h5__var *status, sim_h5__var *message, sim_h5__var *vars);
 
+/* Text of a one-element string attribute (fixed or variable length), at most max bytes;
+ * NULL for anything else, a longer fixed-length text, or a failed read (malloc'd). */
+char *sim_h5__attr_text(hid_t attr, size_t max);
+
 #endif

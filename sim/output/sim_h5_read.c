@@ -127,10 +127,7 @@ sim_status sim_h5__open_results(const char *path, hid_t *file, bool *reader_only
 
 /* ---- root attributes ---- */
 
-/* Text of a one-element string attribute (fixed or variable length), NULL otherwise. A
- * fixed-length text is stored whole in the file, so one longer than the file (limit) is
- * damage and is not allocated. */
-static char *read_text(hid_t attr, hsize_t limit)
+char *sim_h5__attr_text(hid_t attr, size_t max)
 {
     hid_t type = H5Aget_type(attr);
     hid_t space = H5Aget_space(attr);
@@ -140,13 +137,12 @@ static char *read_text(hid_t attr, hsize_t limit)
         if (H5Tis_variable_str(type) > 0) {
             char *stored = NULL;
             if (H5Aread(attr, type, &stored) >= 0 && stored != NULL)
-                text = strndup(stored, STORED_TEXT_MAX);
+                text = strndup(stored, max);
             if (stored != NULL)
                 H5free_memory(stored);
         } else {
             size_t size = H5Tget_size(type);
-            text =
-                size > 0 && size <= STORED_TEXT_MAX && size <= limit ? calloc(size + 1, 1) : NULL;
+            text = size > 0 && size <= max ? calloc(size + 1, 1) : NULL;
             if (text != NULL && H5Aread(attr, type, text) < 0) {
                 free(text);
                 text = NULL;
@@ -177,7 +173,10 @@ static herr_t keep_attr(hid_t obj, const char *name, const H5A_info_t *info, voi
     sim_h5_reader *r = data;
     (void)info;
     hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
-    char *value = attr >= 0 ? read_text(attr, r->file_size) : NULL;
+    /* A fixed-length text is stored whole in the file, so one longer than the file is
+     * damage and is not allocated. */
+    size_t max = r->file_size < STORED_TEXT_MAX ? (size_t)r->file_size : STORED_TEXT_MAX;
+    char *value = attr >= 0 ? sim_h5__attr_text(attr, max) : NULL;
     sim_h5__close_id(attr);
     if (value == NULL)
         return 0;

@@ -17,7 +17,14 @@ int H5Literate2(void);
 int H5Literate(void) { raise(SIGSEGV); return -1; }
 int H5Literate2(void) { raise(SIGSEGV); return -1; }
 C
-if ! "$cc" -shared -fPIC -o "$tmp/crash.so" "$tmp/crash.c" 2>"$tmp/cc.log"; then
+# For the commands that open a file with the reader only (merge, --resume): HDF5's open.
+cat >"$tmp/crash_open.c" <<'C'
+#include <signal.h>
+int H5Fopen(void);
+int H5Fopen(void) { raise(SIGSEGV); return -1; }
+C
+if ! "$cc" -shared -fPIC -o "$tmp/crash.so" "$tmp/crash.c" 2>"$tmp/cc.log" ||
+    ! "$cc" -shared -fPIC -o "$tmp/crash_open.so" "$tmp/crash_open.c" 2>>"$tmp/cc.log"; then
     echo "SKIPPED: cannot build the crash stand-in with $cc: $(head -n 2 "$tmp/cc.log")"
     exit 77
 fi
@@ -54,4 +61,75 @@ rc=$?
 grep -qF "HDF5 failed reading it (no end after 2 s of CPU time): the file is damaged" "$tmp/err" ||
     fail "inspect of a file HDF5 loops on: message: $(cat "$tmp/err")"
 [ "$fails" -eq "$before" ] && echo "ok: inspect of a file HDF5 loops on: exit 74 after $(($(date +%s) - start)) s: $(cat "$tmp/err")"
+
+# Every other command that reads a results file does the reads of its open in the same kind
+# of child first (cli_probe.c): a crash or an endless loop in HDF5 is exit 74 naming the
+# file, with nothing written, and a damaged FILE.part given to --resume is left as it is.
+write_sweep "$tmp/sw.yaml"
+"$ECOTWIN" sweep -q -t 2 -o "$tmp/sw.h5" "$tmp/sw.yaml" >/dev/null 2>&1 || fail "sweep"
+# expect_74 WHAT FILE PRELOAD|loop CMD...: exit 74, the message, nothing on stdout.
+expect_74() {
+    local what=$1 file=$2 how=$3
+    shift 3
+    local before=$fails start rc
+    start=$(date +%s)
+    if [ "$how" = real ]; then
+        # A real crash inside HDF5; a sanitizer's report must end the child by a signal too.
+        ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}abort_on_error=1:handle_segv=0 \
+            timeout 60 "$ECOTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        grep -qF "$file: HDF5 failed reading it (crashed in the library" "$tmp/err" ||
+            fail "$what: message: $(tail -n 3 "$tmp/err")"
+    elif [ "$how" = loop ]; then
+        ECOTWIN_INSPECT_CPU_S=2 timeout 60 "$ECOTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        grep -qF "$file: HDF5 failed reading it (no end after 2 s of CPU time): the file is damaged" \
+            "$tmp/err" || fail "$what: message: $(cat "$tmp/err")"
+    else
+        ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:handle_segv=0 \
+            LD_PRELOAD=$how timeout 60 "$ECOTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        grep -qF "$file: HDF5 failed reading it (crashed in the library" "$tmp/err" ||
+            fail "$what: message: $(cat "$tmp/err")"
+    fi
+    [ "$rc" -eq 74 ] || fail "$what: exit $rc, expected 74 ($(tail -n 3 "$tmp/err"))"
+    [ -s "$tmp/out" ] && fail "$what printed on stdout: $(head -n 3 "$tmp/out")"
+    [ "$fails" -eq "$before" ] && echo "ok: $what: exit 74 after $(($(date +%s) - start)) s"
+}
+for c in summarize compare sensitivity; do
+    expect_74 "$c of a file HDF5 loops on" "$loop" loop "$c" "$loop"
+    expect_74 "$c with HDF5 crashing" "$tmp/sw.h5" "$tmp/crash.so" "$c" "$tmp/sw.h5"
+done
+# A file on which HDF5 1.10.8 itself crashes (a 4 TiB memcpy from a damaged global heap, found
+# by fuzz_an_results: tests/fuzz/pending/an_results/).
+heap=$ECOTWIN_ROOT/tests/fuzz/pending/an_results/hdf5_global_heap_overflow.h5seed
+expect_74 "summarize of a file HDF5 crashes on" "$heap" real summarize "$heap"
+expect_74 "merge of a shard HDF5 crashes on" "$heap" real merge "$tmp/m.h5" "$heap"
+[ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge of a shard HDF5 crashes on wrote output"
+expect_74 "merge of a shard HDF5 loops on" "$loop" loop merge "$tmp/m.h5" "$loop"
+[ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge of a damaged shard wrote output"
+expect_74 "merge with HDF5 crashing" "$tmp/sw.h5" "$tmp/crash_open.so" merge "$tmp/m.h5" "$tmp/sw.h5"
+[ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge with HDF5 crashing wrote output"
+# --resume on a damaged FILE.part: refused, the file unchanged, nothing else written.
+for how in loop real "$tmp/crash_open.so"; do
+    for m in sweep run; do
+        in=$tmp/sw.yaml
+        [ "$m" = run ] && in=$tmp/s.yaml
+        rm -f "$tmp/re.h5" "$tmp/re.h5.part" "$tmp/re.h5.part.new"
+        case $how in
+        loop) cp "$loop" "$tmp/re.h5.part" ;;
+        real) cp "$heap" "$tmp/re.h5.part" ;;
+        *) cp "$tmp/sw.h5" "$tmp/re.h5.part" ;;
+        esac
+        cp "$tmp/re.h5.part" "$tmp/before.part"
+        touch -d '2001-01-01' "$tmp/re.h5.part"
+        expect_74 "$m --resume on a damaged FILE.part ($(basename "$how"))" "$tmp/re.h5.part" "$how" \
+            "$m" -q -t 2 --resume -o "$tmp/re.h5" "$in"
+        cmp -s "$tmp/before.part" "$tmp/re.h5.part" ||
+            fail "$m --resume changed or removed the damaged FILE.part"
+        [ "$(stat -c %Y "$tmp/re.h5.part" 2>/dev/null)" = "$(date -d '2001-01-01' +%s)" ] ||
+            fail "$m --resume touched the damaged FILE.part"
+        [ -e "$tmp/re.h5" ] || [ -e "$tmp/re.h5.part.new" ] && fail "$m --resume wrote output"
+    done
+done
 finish

@@ -63,7 +63,7 @@ for trial in $(seq "$trials"); do
         n=$(complete_runs "$tmp/k.h5.part")
     fi
     kept="$kept $n"
-    "$ECOTWIN" "$mode" -q -t 2 --resume -o "$tmp/k.h5" "$src" >/dev/null 2>"$tmp/err" ||
+    bounded "$ECOTWIN" "$mode" -q -t 2 --resume -o "$tmp/k.h5" "$src" >/dev/null 2>"$tmp/err" ||
         fail "trial $trial: resume failed: $(cat "$tmp/err")"
     [ -e "$tmp/k.h5.part" ] && fail "trial $trial: resume left k.h5.part"
     check_same "trial $trial: resumed" "$tmp/k.h5" "$tmp/ref.h5"

@@ -206,24 +206,23 @@ for f in "$tmp"/bad*.h5; do
 done
 
 # ---- SIGTERM in a shard, resume, merge ----
-# The signal must land after shard 0's first unit and before its last (it has 6 units of 2
-# runs): the delay is 2.5 units, timed from the unsharded sweep (12 units on 2 threads), so
-# that it fits a fast optimised build and a slow sanitizer build alike.
-t0=$(date +%s.%N)
+# The signal must land after shard 0's first unit and before its last (12 units of 2 runs):
+# it goes as soon as `ecotwin inspect` sees 2 complete runs in the shard's FILE.part, which
+# fits a fast optimised build, a slow sanitizer build and a loaded machine alike.
 "$ECOTWIN" sweep -q -t 2 -o "$tmp/lall.h5" "$long" >/dev/null || fail "unsharded long sweep"
-delay=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {u = (b - a) * 2 / 12; printf "%.3f", 2.5 * u}')
 "$ECOTWIN" sweep -q -t 1 --shard 0/2 -o "$tmp/l.h5" "$long" >/dev/null 2>"$tmp/err" &
 pid=$!
 for _ in $(seq 3000); do
-    [ -e "$tmp/l.shard-0-of-2.h5.part" ] && break
-    sleep 0.01
+    kill -0 "$pid" 2>/dev/null || break
+    line=$("$ECOTWIN" inspect "$tmp/l.shard-0-of-2.h5.part" 2>/dev/null | grep -m1 '^runs: ')
+    [[ "$line" =~ \(([0-9]+)\ complete ]] && [ "${BASH_REMATCH[1]}" -ge 2 ] && break
+    sleep 0.02
 done
-sleep "$delay"
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
 [ "$rc" -eq 75 ] || fail "SIGTERM in a shard: exit $rc, expected 75: $(cat "$tmp/err")"
-grep -qF "of 12 runs are in $tmp/l.shard-0-of-2.h5.part" "$tmp/err" ||
+grep -qF "of 24 runs are in $tmp/l.shard-0-of-2.h5.part" "$tmp/err" ||
     fail "SIGTERM message: $(cat "$tmp/err")"
 merge_refused "incomplete shard (.part given)" 65 \
     "shard 0/2 ($tmp/l.shard-0-of-2.h5.part) is incomplete: finish it with ecotwin sweep --shard 0/2 --resume" \

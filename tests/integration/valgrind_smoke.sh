@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Valgrind memcheck on smoke runs of the ecotwin program (docs/reliability.md): validate (a
 # good and bad scenarios), run, inspect (a finished, a killed, a foreign and a truncated
-# file), sweep and verify, each small. Any memcheck error or definitely lost block fails
+# file), sweep, summarize and compare (on the run's and the sweep's files, a killed and a
+# truncated one) and verify, each small. Any memcheck error or definitely lost block fails
 # (memcheck exits 99); "still reachable" blocks of HDF5, GSL and libyaml are fine. Not
 # registered in sanitizer builds (valgrind cannot run them).
 set -u
@@ -68,6 +69,13 @@ check "inspect killed" 0 "$ECOTWIN" inspect "$tmp/killed.h5.part"
 check "inspect foreign" 66 "$ECOTWIN" inspect "$seeds/foreign.h5seed"
 check "inspect truncated" 74 "$ECOTWIN" inspect "$seeds/run_truncated.h5seed"
 check "sweep" 0 "$ECOTWIN" sweep -q -t 2 -o "$tmp/s.h5" "$tmp/sweep.yaml"
+# The analysis commands on the files above (the probe child of cli_probe.c included).
+check "summarize run" 0 "$ECOTWIN" summarize "$tmp/r.h5"
+check "summarize sweep --json" 0 "$ECOTWIN" summarize --json "$tmp/s.h5"
+check "summarize killed" 0 "$ECOTWIN" summarize "$tmp/killed.h5.part"
+check "summarize truncated" 74 "$ECOTWIN" summarize "$seeds/run_truncated.h5seed"
+check "compare run" 0 "$ECOTWIN" compare "$tmp/r.h5"
+check "compare sweep" 0 "$ECOTWIN" compare --baseline design_point=0 --vs design_point=1 "$tmp/s.h5"
 check "verify mm1 --quick" 0,1 "$ECOTWIN" verify --quick --case mm1 --dir "$tmp/verify"
 [ "$fails" -eq 0 ] && echo "all checks passed" || echo "$fails checks failed"
 exit $((fails > 0))
