@@ -287,3 +287,14 @@ size_t cli_an_pick_columns(const char **cells, const bool *show, size_t n, bool 
         }
     return k;
 }
+
+void cli_an_table_add(cli_table **t, const char **cells, const bool *show, size_t n)
+{
+    if (*t == NULL)
+        return;
+    cli_an_pick_columns(cells, show, n, NULL, NULL);
+    if (cli_table_add(*t, cells) != 0) {
+        cli_table_free(*t);
+        *t = NULL;
+    }
+}

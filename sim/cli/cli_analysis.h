@@ -55,4 +55,8 @@ void cli_table_print(const cli_table *t, FILE *out);
 size_t cli_an_pick_columns(const char **cells, const bool *show, size_t n, bool *right_out,
                            const bool *right);
 
+/* Add a row to *t with only the columns in show (cells compacted in place); on failure
+ * free *t and set it to NULL, so callers check once after the loop. NULL *t is a no-op. */
+void cli_an_table_add(cli_table **t, const char **cells, const bool *show, size_t n);
+
 #endif

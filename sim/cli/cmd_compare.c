@@ -744,11 +744,7 @@ static int print_rows(const cmp_ctx *x, FILE *out)
         char buf[N_C][48];
         const char *cells[N_C];
         row_cells(x, &x->rows[i], buf, cells);
-        cli_an_pick_columns(cells, show, N_C, NULL, NULL);
-        if (cli_table_add(t, cells) != 0) {
-            cli_table_free(t);
-            t = NULL;
-        }
+        cli_an_table_add(&t, cells, show, N_C);
     }
     if (t == NULL)
         return -1;

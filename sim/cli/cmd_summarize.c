@@ -417,11 +417,7 @@ static int print_table(const sum_ctx *x, FILE *out)
         char buf[N_COLS][48];
         const char *cells[N_COLS];
         table_cells(x, &x->rows[i], buf, cells);
-        cli_an_pick_columns(cells, show, N_COLS, NULL, NULL);
-        if (cli_table_add(t, cells) != 0) {
-            cli_table_free(t);
-            t = NULL;
-        }
+        cli_an_table_add(&t, cells, show, N_COLS);
     }
     if (t == NULL)
         return -1;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_h5_file.h"
 #include "an_results.h"
 #include "sim_h5.h"
 
@@ -27,33 +28,13 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char tmp_path[4096];
-
-static void remove_tmp(void)
-{
-    if (tmp_path[0] != '\0')
-        unlink(tmp_path);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *dir = getenv("TMPDIR");
-    snprintf(tmp_path, sizeof tmp_path, "%s/ecotwin-fuzz-an-results-%ld.h5",
-             dir != NULL && dir[0] != '\0' ? dir : "/tmp", (long)getpid());
-    atexit(remove_tmp);
+    fuzz_h5_init("an-results");
     sim_h5_quiet();
     return 0;
-}
-
-static int write_input(const uint8_t *data, size_t size)
-{
-    FILE *f = fopen(tmp_path, "wb");
-    if (f == NULL)
-        return -1;
-    size_t n = size > 0 ? fwrite(data, 1, size, f) : 0;
-    return fclose(f) == 0 && n == size ? 0 : -1;
 }
 
 /* Touch every byte of a string the reader returned (ASan checks it is readable). */
@@ -150,11 +131,11 @@ static size_t ask_vars(an_results *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (write_input(data, size) != 0)
+    if (fuzz_h5_write(data, size) != 0)
         return 0;
     sim_error err;
     sim_error_clear(&err);
-    an_results *r = an_results_open(tmp_path, &err);
+    an_results *r = an_results_open(fuzz_h5_path, &err);
     if (r == NULL)
         return 0;
     volatile size_t sum = touch(an_results_path(r)) + touch(an_results_attr(r, "kind"));

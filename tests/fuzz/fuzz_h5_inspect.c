@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_h5_file.h"
+#include "fuzz_h5_scenario.h"
 #include "sim_h5.h"
 #include "sim_model.h"
 #include "sim_scenario.h"
@@ -28,64 +30,22 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char tmp_path[4096];
 static FILE *devnull;
-
-static void remove_tmp(void)
-{
-    if (tmp_path[0] != '\0')
-        unlink(tmp_path);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *dir = getenv("TMPDIR");
-    snprintf(tmp_path, sizeof tmp_path, "%s/ecotwin-fuzz-h5-%ld.h5",
-             dir != NULL && dir[0] != '\0' ? dir : "/tmp", (long)getpid());
-    atexit(remove_tmp);
+    fuzz_h5_init("h5");
     devnull = fopen("/dev/null", "w");
     sim_h5_quiet();
     return 0;
 }
 
-static int write_input(const uint8_t *data, size_t size)
-{
-    FILE *f = fopen(tmp_path, "wb");
-    if (f == NULL)
-        return -1;
-    size_t n = size > 0 ? fwrite(data, 1, size, f) : 0;
-    return fclose(f) == 0 && n == size ? 0 : -1;
-}
-
-/* The scenario stored in the file, opened; NULL when absent or invalid. */
-static sim_scenario *stored_scenario(const sim_h5_reader *r)
-{
-    const char *yaml = sim_h5_reader_attr(r, "scenario_yaml");
-    sim_cfg *cfg = yaml != NULL ? sim_cfg_alloc() : NULL;
-    if (cfg == NULL)
-        return NULL;
-    sim_error err;
-    sim_error_clear(&err);
-    if (sim_yaml_load_string(cfg, "<stored>", yaml, strlen(yaml), &err) != SIM_OK ||
-        sim_cfg_root(cfg) == NULL) {
-        sim_cfg_free(cfg);
-        return NULL;
-    }
-    sim_scenario *sc = NULL;
-    sim_overrides ov = SIM_OVERRIDES_NONE;
-    if (sim_scenario_open_cfg(cfg, "<stored>", &ov, &sc, &err) != SIM_OK) {
-        sim_scenario_free(sc);
-        return NULL;
-    }
-    return sc;
-}
-
 /* Read the first complete runs back, as resume does. */
 static void read_runs(sim_h5_reader *r)
 {
-    sim_scenario *sc = stored_scenario(r);
+    sim_scenario *sc = fuzz_h5_stored_scenario(r);
     sim_catalog *cat = sc != NULL ? sc->model->describe(sc->params, &sc->settings) : NULL;
     sim_record *rec = cat != NULL ? sim_record_alloc(cat) : NULL;
     size_t done = 0;
@@ -107,7 +67,7 @@ static void read_file(void)
 {
     sim_error err;
     sim_error_clear(&err);
-    sim_h5_reader *r = sim_h5_open_read(tmp_path, &err);
+    sim_h5_reader *r = sim_h5_open_read(fuzz_h5_path, &err);
     if (r == NULL)
         return;
     size_t n = sim_h5_reader_n_runs(r);
@@ -124,11 +84,11 @@ static void read_file(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (write_input(data, size) != 0)
+    if (fuzz_h5_write(data, size) != 0)
         return 0;
     sim_error err;
     sim_error_clear(&err);
-    (void)sim_h5_inspect(tmp_path, devnull, &err);
+    (void)sim_h5_inspect(fuzz_h5_path, devnull, &err);
     read_file();
     return 0;
 }
