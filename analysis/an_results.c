@@ -515,6 +515,39 @@ void an_results_close(an_results *r)
     free(r);
 }
 
+typedef struct probe_names {
+    const char *const *names;
+    size_t n;
+} probe_names;
+
+/* Every dataset but the time series not named (an_results_probe). */
+static bool probe_pick(const sim_h5_vinfo *v, void *ctx)
+{
+    const probe_names *p = ctx;
+    if (v->rank < 2 || strcmp(v->dim[1], "time") != 0)
+        return true;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->names[i] != NULL && strcmp(p->names[i], v->name) == 0)
+            return true;
+    return false;
+}
+
+sim_status an_results_probe(const char *path, const char *const *names, size_t n_names,
+                            sim_error *err)
+{
+    an_results *r = an_results_open(path, err);
+    if (r == NULL)
+        return err != NULL ? err->status : SIM_IO;
+    an_results_close(r);
+    sim_h5_vars *v = sim_h5_vars_open(path, err);
+    if (v == NULL)
+        return err != NULL ? err->status : SIM_IO;
+    probe_names p = {.names = names, .n = n_names};
+    sim_status st = sim_h5_vars_scan(v, probe_pick, &p, err);
+    sim_h5_vars_close(v);
+    return st;
+}
+
 /* ---- queries ---- */
 
 const char *an_results_path(const an_results *r)

@@ -60,6 +60,14 @@ typedef struct an_results an_results;
  * but replication 2"); SIM_NOMEM. */
 an_results *an_results_open(const char *path, sim_error *err);
 void an_results_close(an_results *r); /* NULL is a no-op */
+/* Everything summarize, compare and sensitivity read from the file at path, once: the open
+ * (an_results_open) and every value (sim_h5_vars_scan) but those of time series, (run, time)
+ * and (run, time, entity) variables, which are read only when named in names (n_names of
+ * them; they are large, and only summarize reads them, when asked to). What the program runs
+ * in a child before it reads an untrusted file in process (sim/cli/cli_probe.c): SIM_OK, or
+ * the first failure. */
+sim_status an_results_probe(const char *path, const char *const *names, size_t n_names,
+                            sim_error *err);
 
 const char *an_results_path(const an_results *r);
 /* A string root attribute (title, kind, model, sweep_design, shard, ...), NULL if absent. */

@@ -31,8 +31,10 @@ build_pkgs=(build-essential cmake pkg-config libgsl-dev libyaml-dev libhdf5-dev 
 build_pkgs+=(openmpi-bin libopenmpi-dev)
 test_pkgs=(libcmocka-dev netcdf-bin clang-format python3 python3-xarray python3-h5netcdf
     python3-netcdf4 python3-h5py python3-numpy)
-# Reliability tests: libFuzzer runs (clang with its runtime), peak memory (GNU time), memcheck.
-test_pkgs+=(clang libclang-rt-14-dev time valgrind)
+# Reliability tests: libFuzzer runs (clang with its runtime, llvm-symbolizer for the stacks
+# that tell HDF5's faults from ecotwin's: tests/fuzz/fuzz_guard.h), peak memory (GNU time),
+# memcheck.
+test_pkgs+=(clang libclang-rt-14-dev llvm-14 time valgrind)
 # Plots and the HTML report (matplotlib), the report rendered in headless Chromium.
 test_pkgs+=(python3-matplotlib chromium)
 # docs/analysis.md's Python example, run by a test: pandas and scipy beside xarray.

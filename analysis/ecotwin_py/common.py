@@ -271,7 +271,8 @@ def save(fig, out):
         targets = [out + ".png", out + ".svg"]
     d = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(d):
-        raise Fail(EXIT_IO, f"{out}: directory {d} does not exist")
+        why = "is not a directory" if os.path.exists(d) else "does not exist"
+        raise Fail(EXIT_IO, f"{out}: {d} {why}")
     for t in targets:
         try:
             if t.lower().endswith(".svg"):

@@ -128,19 +128,25 @@ int cli_wants_help(int argc, char **argv);
 
 /* Untrusted results files (cli_probe.c). HDF5 1.10.8 crashes or loops forever inside the
  * library on some damaged files (docs/reliability.md), so every command that reads a results
- * file first does the reads of its open in a forked child with a CPU time limit
- * (CLI_PROBE_CPU_S seconds, or $ECOTWIN_INSPECT_CPU_S). cli_probe_run runs fn(path, out, ctx)
- * in the child, out a pipe whose text is copied to relay (when not NULL) if the child ended
- * normally; fn's return is the child's exit code. Returns that code; 74 after printing
- * "ecotwin CMD: PATH: HDF5 failed reading it (crashed in the library: SIGNAL | no end after N
- * s of CPU time): the file is damaged" when a signal ended the child; -1 when no child could
- * be started. cli_probe_file does what sim_h5_open_read (CLI_PROBE_READER) or an_results_open
- * (CLI_PROBE_ANALYSIS) reads: 74 after that message, else 0 (opened, failed cleanly, or no
- * child: the caller opens in process and reports its own error). */
+ * file first does, in a forked child, the reads of its open and a read
+ * of every value (sim_h5_vars_scan): whatever the command reads afterwards in process has
+ * been read once already. The child is stopped when it goes CLI_PROBE_CPU_S seconds of CPU
+ * time ($ECOTWIN_INSPECT_CPU_S) without reading anything new from the file (a loop), or four
+ * times as long (at least a minute) in wall-clock time; a long read goes on. cli_probe_run runs
+ * fn(path, out, ctx) in the child, out a pipe whose text is copied to relay (when not NULL)
+ * if the child ended normally; fn's return is the child's exit code. Returns that code; 74
+ * after printing "ecotwin CMD: PATH: HDF5 failed reading it (crashed in the library: SIGNAL |
+ * no end after N s of CPU time): the file is damaged" when a signal ended the child; -1 when
+ * no child could be started. cli_probe_file does what sim_h5_open_read and the reads of a
+ * resume or merge (CLI_PROBE_READER: sim_h5_probe) or an_results_open and the analysis
+ * commands (CLI_PROBE_ANALYSIS: an_results_probe, with the time series named in metrics, the
+ * comma lists of --metric) read: 74 after that message, else 0 (read, failed cleanly, or no
+ * child: the caller reads in process and reports its own error). */
 #define CLI_PROBE_CPU_S 120
 typedef int (*cli_probe_fn)(const char *path, FILE *out, void *ctx);
 int cli_probe_run(const char *cmd, const char *path, cli_probe_fn fn, void *ctx, FILE *relay);
 typedef enum cli_probe_read { CLI_PROBE_READER, CLI_PROBE_ANALYSIS } cli_probe_read;
-int cli_probe_file(const char *cmd, const char *path, cli_probe_read how);
+int cli_probe_file(const char *cmd, const char *path, cli_probe_read how, char *const *metrics,
+                   size_t n_metrics);
 
 #endif

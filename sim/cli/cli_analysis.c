@@ -7,10 +7,11 @@
 
 #include "cli.h"
 
-an_results *cli_an_open(const char *cmd, const char *path, int *exit_code)
+an_results *cli_an_open(const char *cmd, const char *path, char *const *metrics, size_t n_metrics,
+                        int *exit_code)
 {
     /* A file HDF5 crashes or loops on ends here with 74 (cli_probe.c). */
-    int probe = cli_probe_file(cmd, path, CLI_PROBE_ANALYSIS);
+    int probe = cli_probe_file(cmd, path, CLI_PROBE_ANALYSIS, metrics, n_metrics);
     if (probe != 0) {
         *exit_code = probe;
         return NULL;

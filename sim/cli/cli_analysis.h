@@ -17,8 +17,11 @@
 typedef enum cli_format { CLI_TABLE, CLI_CSV, CLI_JSON } cli_format;
 
 /* Open path for command cmd; prints the error and sets *exit_code on failure (66 missing or
- * not an ecotwin file, 74 unreadable), and warns on stderr when the file is incomplete. */
-an_results *cli_an_open(const char *cmd, const char *path, int *exit_code);
+ * not an ecotwin file, 74 unreadable, also when HDF5 crashes or loops reading it in the
+ * probe's child: cli_probe_file, which also reads the time series named in metrics, the
+ * n_metrics comma lists of --metric), and warns on stderr when the file is incomplete. */
+an_results *cli_an_open(const char *cmd, const char *path, char *const *metrics, size_t n_metrics,
+                        int *exit_code);
 
 /* Metrics chosen by --metric values (each a comma list), or the default (every (run) and
  * (run, entity) variable) when n_args == 0. Unknown names print "unknown metric 'x'; did you

@@ -63,6 +63,22 @@ static void view_failed(void *ctx, size_t run, const sim_run_id *id, const char 
                    (unsigned long long)id->replication, message);
 }
 
+/* After a failure, where the completed runs are and how to go on. A merge removes an OUT.part
+ * it made and could not finish (it holds only copies of the shards: cmd_merge.c), so it says
+ * nothing unless it resumed one. */
+static void report_kept(const cli_batch *cb, const sim_batch_result *res)
+{
+    if (res->kept == NULL || (cb->sources != NULL && !res->resumed))
+        return;
+    size_t total = sim_batch_shard_runs(cb->plan, cb->shard, cb->n_shards);
+    int only_new = strcmp(res->kept, SIM_BATCH_NEW_SUFFIX) == 0;
+    cli_errorf(cb->cmd,
+               "%zu of %zu runs are kept in %s%s%s; once the cause is fixed, continue with the "
+               "same command and --resume",
+               res->runs_kept, total, cb->output, res->kept,
+               only_new ? " (the next start renames it to .part)" : "");
+}
+
 static void report(const cli_batch *cb, sim_status st, const sim_batch_result *res,
                    const sim_error *err)
 {
@@ -70,6 +86,7 @@ static void report(const cli_batch *cb, sim_status st, const sim_batch_result *r
         return;
     if (st != SIM_INTERRUPTED) {
         cli_errorf(cb->cmd, "%s", err->msg);
+        report_kept(cb, res);
         return;
     }
     size_t in_file =
@@ -87,7 +104,7 @@ static int probe_part(const cli_batch *cb)
 {
     char *part = sim_batch_part_path(cb->output);
     int code = part != NULL && access(part, F_OK) == 0
-                   ? cli_probe_file(cb->cmd, part, CLI_PROBE_READER)
+                   ? cli_probe_file(cb->cmd, part, CLI_PROBE_READER, NULL, 0)
                    : 0;
     free(part);
     return code;

@@ -991,7 +991,7 @@ int cmd_compare(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? 0 : rc;
     cmp_ctx x = {.o = &o, .headline_default = o.n_metric == 0, .company = -1};
-    x.r = cli_an_open("compare", o.path, &rc);
+    x.r = cli_an_open("compare", o.path, o.metric, o.n_metric, &rc);
     if (x.r == NULL)
         return rc;
     if (o.company != NULL && (x.company = an_results_find_entity(x.r, o.company)) < 0) {

@@ -5,9 +5,9 @@
  * writes the description into a pipe and exits with inspect's exit code; the parent prints
  * the description only when the child ended normally, and turns a child killed by a signal
  * into exit 74 with a message that names the file. HDF5 can also loop forever on a damaged
- * file (a global heap, found by fuzz_h5_inspect): the child gets a CPU time limit
- * (CLI_PROBE_CPU_S seconds, or $ECOTWIN_INSPECT_CPU_S, which the tests shorten) and is then
- * stopped the same way. The child is cli_probe_run's, shared with every command that reads a
+ * file (a global heap, found by fuzz_h5_inspect): a child that spends CLI_PROBE_CPU_S
+ * seconds of CPU ($ECOTWIN_INSPECT_CPU_S, which the tests shorten) without reading anything
+ * new is stopped the same way. The child is cli_probe_run's, shared with every command that reads a
  * results file. Without fork (or when it fails) the description is made in this process. */
 #include <getopt.h>
 #include <stdio.h>

@@ -166,7 +166,7 @@ static int missing_input(const shard_in *s)
     char *part = sim_batch_part_path(s->path);
     int rc = EXIT_MISSING;
     if (part != NULL && file_exists(part)) {
-        int probe = cli_probe_file("merge", part, CLI_PROBE_READER);
+        int probe = cli_probe_file("merge", part, CLI_PROBE_READER, NULL, 0);
         if (probe != 0) {
             free(part);
             return probe;
@@ -192,7 +192,7 @@ static int open_input(shard_in *s)
     if (!file_exists(s->path))
         return missing_input(s);
     /* A shard HDF5 crashes or loops on ends the merge here with 74 (cli_probe.c). */
-    int probe = cli_probe_file("merge", s->path, CLI_PROBE_READER);
+    int probe = cli_probe_file("merge", s->path, CLI_PROBE_READER, NULL, 0);
     if (probe != 0)
         return probe;
     sim_error err;

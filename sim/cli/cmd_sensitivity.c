@@ -911,7 +911,7 @@ static void free_job(sens_job *j)
 static int open_results(sens_job *j)
 {
     /* A file HDF5 crashes or loops on ends here with 74 (cli_probe.c). */
-    int probe = cli_probe_file(CMD, j->o->path, CLI_PROBE_ANALYSIS);
+    int probe = cli_probe_file(CMD, j->o->path, CLI_PROBE_ANALYSIS, NULL, 0);
     if (probe != 0)
         return probe;
     sim_error err;

@@ -482,7 +482,7 @@ int cmd_summarize(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? 0 : rc;
     sum_ctx x = {.o = &o, .company = -1};
-    x.r = cli_an_open("summarize", o.path, &rc);
+    x.r = cli_an_open("summarize", o.path, o.metric, o.n_metric, &rc);
     if (x.r == NULL)
         return rc;
     if (o.company != NULL && (x.company = an_results_find_entity(x.r, o.company)) < 0) {

@@ -60,6 +60,7 @@
 #ifndef SIM_H5_H
 #define SIM_H5_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -244,5 +245,25 @@ sim_status sim_h5_vars_read_chars(sim_h5_vars *v, size_t i, char *out, size_t ca
  * first element of a numeric attribute into *out, 0; -1 when absent or not numeric. */
 char *sim_h5_vars_attr_text(sim_h5_vars *v, const char *var, const char *attr);
 int sim_h5_vars_attr_num(sim_h5_vars *v, const char *var, const char *attr, double *out);
+/* Read every value of the numeric and character datasets pick chooses (NULL: all of them)
+ * once and discard it, so that a file HDF5 crashes or loops on is found before anything
+ * reads it in process: the commands run this in a child process (sim/cli/cli_probe.c,
+ * docs/reliability.md). The reads go chunk by chunk (a chunk larger than SIM_H5_SCAN_BLOCK
+ * values in several reads), numbers as doubles and integers also as int64, characters as
+ * text, as the readers of this module read them; a dataset of another class or rank, which
+ * nothing reads, is skipped. A dataset of more values than SIM_H5_SCAN_RATIO times the file's
+ * size in bytes cannot be data the writer compressed (deflate stays under about 1 030:1) and
+ * is not read: SIM_IO. Every chosen dataset is tried; SIM_OK when all read, else the first
+ * failure: SIM_IO, SIM_NOMEM. */
+#define SIM_H5_SCAN_BLOCK ((uint64_t)1 << 21)
+#define SIM_H5_SCAN_RATIO 1100
+typedef bool (*sim_h5_vars_pick)(const sim_h5_vinfo *info, void *ctx);
+sim_status sim_h5_vars_scan(sim_h5_vars *v, sim_h5_vars_pick pick, void *ctx, sim_error *err);
+/* Everything a resume or a merge reads from a results file, once: sim_h5_open_read's open,
+ * the variables' list with their units, long_name and flag_meanings and the root's
+ * common_random_numbers, and every value (sim_h5_vars_scan). What the program runs in a child
+ * before it reads an untrusted file in process (sim/cli/cli_probe.c, tests/fuzz/fuzz_guard.h):
+ * SIM_OK, or the first failure (the command's own read reports it again). */
+sim_status sim_h5_probe(const char *path, sim_error *err);
 
 #endif

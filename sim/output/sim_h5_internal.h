@@ -93,6 +93,10 @@ hid_t sim_h5__fapl(bool latest);
 
 /* Release any HDF5 identifier (negative ones are ignored). */
 void sim_h5__close_id(hid_t id);
+/* Read the hyperslab start/count of a dataset of rank >= 1 into buf (memory type mtype);
+ * false when HDF5 fails. */
+bool sim_h5__read_slab(hid_t ds, hid_t mtype, int rank, const hsize_t *start, const hsize_t *count,
+                       void *buf);
 
 /* Current UTC time as ISO 8601 ("2026-11-28T22:40:00Z"). */
 void sim_h5__utc_now(char out[SIM_H5_TIME_TEXT_LEN]);

@@ -243,9 +243,8 @@ static bool type_class_is(hid_t ds, H5T_class_t want)
     return is;
 }
 
-/* Read the hyperslab start/count of a dataset of rank n into buf (memory type mtype). */
-static bool read_slab(hid_t ds, hid_t mtype, int rank, const hsize_t *start, const hsize_t *count,
-                      void *buf)
+bool sim_h5__read_slab(hid_t ds, hid_t mtype, int rank, const hsize_t *start, const hsize_t *count,
+                       void *buf)
 {
     hsize_t total = 1;
     for (int i = 0; i < rank; i++)
@@ -289,7 +288,8 @@ static sim_status read_status(sim_h5_reader *r, sim_error *err)
     r->n_runs = shaped ? (size_t)dims[0] : 0;
     r->status = shaped ? malloc(r->n_runs > 0 ? r->n_runs : 1) : NULL;
     hsize_t start = 0;
-    bool done = r->status != NULL && read_slab(ds, H5T_NATIVE_INT8, 1, &start, dims, r->status);
+    bool done =
+        r->status != NULL && sim_h5__read_slab(ds, H5T_NATIVE_INT8, 1, &start, dims, r->status);
     sim_h5__close_id(ds);
     if (shaped && r->status == NULL)
         return sim_error_set(err, SIM_NOMEM, "%s: out of memory", r->path);
@@ -418,7 +418,7 @@ const char *sim_h5_reader_run_message(sim_h5_reader *r, size_t run)
                   dims[1] <= SIM_H5_MESSAGE_LEN && type_class_is(ds, H5T_STRING);
     hsize_t start[2] = {run, 0}, count[2] = {1, dims[1]};
     memset(r->message, 0, sizeof r->message);
-    bool done = shaped && read_slab(ds, H5T_C_S1, 2, start, count, r->message);
+    bool done = shaped && sim_h5__read_slab(ds, H5T_C_S1, 2, start, count, r->message);
     sim_h5__close_id(ds);
     sim_h5__mute_end(&mute);
     return done ? r->message : NULL;
@@ -646,7 +646,7 @@ static sim_status build_index(sim_h5_reader *r, reader_table *table, sim_error *
     sim_status st = SIM_OK;
     if (table->first == NULL || table->count == NULL || runs == NULL)
         st = sim_error_set(err, SIM_NOMEM, "%s: out of memory", r->path);
-    else if (!read_slab(table->ds[0], H5T_NATIVE_INT64, 1, &start, &n_rows, runs))
+    else if (!sim_h5__read_slab(table->ds[0], H5T_NATIVE_INT64, 1, &start, &n_rows, runs))
         st = sim_h5__fail(err, SIM_IO, "%s: cannot read %s%s", r->path, table->dim,
                           SIM_H5_TABLE_RUN_SUF);
     else
@@ -685,7 +685,8 @@ static sim_status read_table_rows(sim_h5_reader *r, size_t t, size_t run, sim_re
         return sim_error_set(err, SIM_NOMEM, "%s: out of memory", r->path);
     hsize_t start = table->first[run], count = n;
     for (size_t c = 0; c < w; c++)
-        if (!read_slab(table->ds[1 + c], H5T_NATIVE_DOUBLE, 1, &start, &count, r->rows + c * n))
+        if (!sim_h5__read_slab(table->ds[1 + c], H5T_NATIVE_DOUBLE, 1, &start, &count,
+                               r->rows + c * n))
             return sim_h5__fail(err, SIM_IO, "%s: cannot read table %s of run %zu", r->path,
                                 table->dim, run);
     double *row = r->rows + n * w;
@@ -714,7 +715,8 @@ static sim_status read_vars(sim_h5_reader *r, size_t run, sim_record *rec, sim_e
             return sim_error_set(err, SIM_INVALID,
                                  "%s: the record was made before variable %s joined its catalog",
                                  r->path, sim_catalog_var(cat, i)->name);
-        if (rank < 1 || !read_slab(r->vars[i], H5T_NATIVE_DOUBLE, rank, start, count, values))
+        if (rank < 1 ||
+            !sim_h5__read_slab(r->vars[i], H5T_NATIVE_DOUBLE, rank, start, count, values))
             return sim_h5__fail(err, SIM_IO, "%s: cannot read %s of run %zu", r->path,
                                 sim_catalog_var(cat, i)->name, run);
     }

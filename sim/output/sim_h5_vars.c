@@ -8,6 +8,7 @@
 #include "sim_h5.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -385,4 +386,136 @@ int sim_h5_vars_attr_num(sim_h5_vars *v, const char *var, const char *attr, doub
     sim_h5__close_id(holder);
     sim_h5__mute_end(&mute);
     return rc;
+}
+
+/* ---- scanning every value (sim_h5_vars_scan) ---- */
+
+/* a * b, saturating at UINT64_MAX: extents of a crafted file may be anything. */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+/* The block each read covers: one chunk (the dataset's extent when it is not chunked),
+ * narrowed from the first axis on until it holds at most SIM_H5_SCAN_BLOCK values. */
+static void scan_tile(hid_t ds, int rank, const hsize_t *ext, hsize_t *tile)
+{
+    hid_t dcpl = H5Dget_create_plist(ds);
+    bool chunked =
+        dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, rank, tile) == rank;
+    sim_h5__close_id(dcpl);
+    for (int a = 0; a < rank; a++)
+        if (!chunked || tile[a] == 0 || tile[a] > ext[a])
+            tile[a] = ext[a] > 0 ? ext[a] : 1;
+    for (int a = 0; a < rank; a++) {
+        uint64_t rest = 1;
+        for (int b = a + 1; b < rank; b++)
+            rest = mul_sat(rest, tile[b]);
+        if (mul_sat(tile[a], rest) > SIM_H5_SCAN_BLOCK)
+            tile[a] = rest >= SIM_H5_SCAN_BLOCK ? 1 : SIM_H5_SCAN_BLOCK / rest;
+    }
+}
+
+/* One slab of ds as mtype into buf (room for SIM_H5_SCAN_BLOCK values of mtype). */
+static bool scan_read(hid_t ds, hid_t mtype, int rank, const hsize_t *start, const hsize_t *count,
+                      void *buf)
+{
+    if (rank == 0)
+        return H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
+    return sim_h5__read_slab(ds, mtype, rank, start, count, buf);
+}
+
+/* Every block of ds, as each memory type its class is read with; false on the first failed
+ * read. */
+static bool scan_ds(hid_t ds, sim_h5_vclass cls, void *buf)
+{
+    hsize_t ext[H5S_MAX_RANK], tile[H5S_MAX_RANK], at[H5S_MAX_RANK], count[H5S_MAX_RANK];
+    int rank = ds_extent(ds, ext);
+    if (rank < 0 || rank > SIM_H5_VARS_MAX_RANK)
+        return false;
+    for (int a = 0; a < rank; a++)
+        if (ext[a] == 0)
+            return true;
+    scan_tile(ds, rank, ext, tile);
+    hid_t text = cls == SIM_H5_VCHAR ? H5Tcopy(H5T_C_S1) : -1;
+    hid_t types[2] = {cls == SIM_H5_VCHAR ? text : H5T_NATIVE_DOUBLE,
+                      cls == SIM_H5_VINT ? H5T_NATIVE_INT64 : -1};
+    bool done = cls != SIM_H5_VCHAR || text >= 0;
+    memset(at, 0, sizeof at);
+    for (bool more = true; done && more;) {
+        for (int a = 0; a < rank; a++)
+            count[a] = ext[a] - at[a] < tile[a] ? ext[a] - at[a] : tile[a];
+        for (int t = 0; done && t < 2 && types[t] >= 0; t++)
+            done = scan_read(ds, types[t], rank, at, count, buf);
+        more = false;
+        for (int a = rank - 1; a >= 0 && !more; a--) {
+            at[a] += tile[a];
+            more = at[a] < ext[a];
+            if (!more)
+                at[a] = 0;
+        }
+    }
+    sim_h5__close_id(text);
+    return done;
+}
+
+sim_status sim_h5_vars_scan(sim_h5_vars *v, sim_h5_vars_pick pick, void *ctx, sim_error *err)
+{
+    hsize_t size = 0;
+    if (H5Fget_filesize(v->file, &size) < 0)
+        size = 0;
+    uint64_t most = mul_sat(size, SIM_H5_SCAN_RATIO) + SIM_H5_SCAN_BLOCK;
+    double *buf = malloc(SIM_H5_SCAN_BLOCK * sizeof *buf);
+    if (buf == NULL)
+        return sim_error_set(err, SIM_NOMEM, "%s: out of memory", v->path);
+    sim_status st = SIM_OK;
+    sim_h5__mute mute;
+    sim_h5__mute_begin(&mute);
+    for (size_t i = 0; i < v->n; i++) {
+        const sim_h5_vinfo *info = &v->entries[i].info;
+        if (info->rank < 0 ||
+            (info->cls != SIM_H5_VFLOAT && info->cls != SIM_H5_VINT && info->cls != SIM_H5_VCHAR) ||
+            (pick != NULL && !pick(info, ctx)))
+            continue;
+        uint64_t values = 1;
+        for (int a = 0; a < info->rank; a++)
+            values = mul_sat(values, info->dims[a]);
+        hid_t ds = values <= most ? open_ds(v->file, info->name) : -1;
+        bool done = ds >= 0 && class_of(ds) == info->cls && scan_ds(ds, info->cls, buf);
+        sim_h5__close_id(ds);
+        if (!done && st == SIM_OK)
+            st = values > most
+                     ? sim_error_set(err, SIM_IO,
+                                     "%s: damaged results file: %s has %llu values, "
+                                     "more than a file of this size can hold",
+                                     v->path, info->name, (unsigned long long)values)
+                     : sim_h5__fail(err, SIM_IO, "%s: damaged results file: cannot read %s",
+                                    v->path, info->name);
+    }
+    sim_h5__mute_end(&mute);
+    free(buf);
+    return st;
+}
+
+sim_status sim_h5_probe(const char *path, sim_error *err)
+{
+    sim_h5_reader *r = sim_h5_open_read(path, err);
+    sim_status st = r != NULL ? SIM_OK : (err != NULL ? err->status : SIM_IO);
+    sim_h5_reader_close(r);
+    sim_error more; /* failures after the first are not reported */
+    sim_error_clear(&more);
+    sim_h5_vars *v = sim_h5_vars_open(path, st == SIM_OK ? err : &more);
+    if (v == NULL)
+        return st != SIM_OK ? st : (err != NULL ? err->status : SIM_IO);
+    for (size_t i = 0; i < v->n; i++) {
+        const char *name = v->entries[i].info.name;
+        free(sim_h5_vars_attr_text(v, name, "units"));
+        free(sim_h5_vars_attr_text(v, name, "long_name"));
+        free(sim_h5_vars_attr_text(v, name, "flag_meanings"));
+    }
+    double crn = 0;
+    (void)sim_h5_vars_attr_num(v, NULL, "common_random_numbers", &crn);
+    sim_status scanned = sim_h5_vars_scan(v, NULL, NULL, st == SIM_OK ? err : &more);
+    sim_h5_vars_close(v);
+    return st != SIM_OK ? st : scanned;
 }

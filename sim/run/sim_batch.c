@@ -11,6 +11,9 @@
  *   resume: open OUT.part for reading, create OUT.part.new, copy and compute, close both;
  *           interrupted: fsync OUT.part.new, rename it over OUT.part, fsync the directory;
  *           complete: fsync it, remove OUT.part, rename it to OUT, fsync the directory.
+ * A directory at OUT, or a missing directory above it, is refused before anything is made;
+ * when the rename to OUT still fails (OUT became a directory meanwhile, ...), the finished
+ * file is renamed back to OUT.part, where --resume looks and the error message says.
  * At the start, OUT.part.new next to OUT.part is a resume that was killed (OUT.part is
  * intact: it is only replaced by a new file that holds all it had) and is removed; alone, it
  * is a file killed in its creation (removed) or a finished one killed before its last rename
@@ -37,6 +40,8 @@ typedef struct batch_ctx {
     size_t runs_total;       /* of this shard (n_runs for a whole plan) */
     unsigned char *outside;  /* units of other shards, or NULL */
     unsigned char *old_done; /* merge with resume: units complete in the old file, or NULL */
+    size_t written;          /* runs given a status in the file being written */
+    size_t old_runs;         /* runs with a status in the resumed OUT.part */
 } batch_ctx;
 
 static double wall_now(void)
@@ -156,20 +161,27 @@ static sim_status fsync_path(const char *path, int directory, sim_error *err)
     return SIM_OK;
 }
 
+/* The directory path is in (malloc'd; NULL when out of memory). */
+static char *parent_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return strdup(".");
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (dir != NULL) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    return dir;
+}
+
 static sim_status sync_parent(const char *path, sim_error *err)
 {
-    char *dir = strdup(path);
+    char *dir = parent_of(path);
     if (dir == NULL)
         return sim_error_set(err, SIM_NOMEM, "out of memory");
-    char *slash = strrchr(dir, '/');
-    const char *d = dir;
-    if (slash == NULL)
-        d = ".";
-    else if (slash == dir)
-        slash[1] = '\0';
-    else
-        *slash = '\0';
-    sim_status st = fsync_path(d, 1, err);
+    sim_status st = fsync_path(dir, 1, err);
     free(dir);
     return st;
 }
@@ -194,6 +206,8 @@ static sim_status sink_put(void *ctx, size_t run, const sim_run_id *id, const si
     write_clock t0 = write_start();
     sim_status st = sim_h5_write_run(c->w, run, rec, err);
     write_stop(c->res, &t0);
+    if (st == SIM_OK)
+        c->written++;
     if (st == SIM_OK && c->b->observe != NULL)
         c->b->observe(c->b->ctx, run, id, rec);
     c->settled++;
@@ -207,6 +221,8 @@ static sim_status sink_fail(void *ctx, size_t run, const sim_run_id *id, const s
     write_clock t0 = write_start();
     sim_status st = sim_h5_fail_run(c->w, run, why->msg, err);
     write_stop(c->res, &t0);
+    if (st == SIM_OK)
+        c->written++;
     if (st == SIM_OK && c->b->failed != NULL)
         c->b->failed(c->b->ctx, run, id, why->msg);
     c->res->runs_failed++;
@@ -214,14 +230,9 @@ static sim_status sink_fail(void *ctx, size_t run, const sim_run_id *id, const s
     return st;
 }
 
-static sim_status copy_run(batch_ctx *c, sim_h5_reader *from, size_t run, sim_error *err)
+static sim_status copy_status(batch_ctx *c, sim_h5_reader *from, size_t run, int status,
+                              sim_error *err)
 {
-    int status = sim_h5_reader_run_status(from, run);
-    if (status != 1 && status != 2)
-        return sim_error_set(err, SIM_INVALID,
-                             "run %zu has no status (%d) in the file it is "
-                             "copied from",
-                             run, status);
     if (status == 1) {
         sim_status st = sim_h5_reader_read_run(from, run, c->copy_rec, err);
         if (st == SIM_OK)
@@ -235,6 +246,20 @@ static sim_status copy_run(batch_ctx *c, sim_h5_reader *from, size_t run, sim_er
     const char *msg = sim_h5_reader_run_message(from, run);
     c->res->runs_failed++;
     return sim_h5_fail_run(c->w, run, msg != NULL ? msg : "failed (message unreadable)", err);
+}
+
+static sim_status copy_run(batch_ctx *c, sim_h5_reader *from, size_t run, sim_error *err)
+{
+    int status = sim_h5_reader_run_status(from, run);
+    if (status != 1 && status != 2)
+        return sim_error_set(err, SIM_INVALID,
+                             "run %zu has no status (%d) in the file it is "
+                             "copied from",
+                             run, status);
+    sim_status st = copy_status(c, from, run, status, err);
+    if (st == SIM_OK)
+        c->written++;
+    return st;
 }
 
 static int hook_stop(void *ctx)
@@ -287,6 +312,17 @@ static void hook_progress(void *ctx, size_t units, size_t failed)
 }
 
 /* ---- resume ---- */
+
+/* Runs with a status (complete or failed) in the old file. */
+static size_t settled_runs(const sim_h5_reader *old, size_t n_runs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_runs; i++) {
+        int s = sim_h5_reader_run_status(old, i);
+        n += s == 1 || s == 2;
+    }
+    return n;
+}
 
 /* Units whose every run has a status in the old file (complete or failed). */
 static unsigned char *done_units(const sim_plan *plan, const sim_h5_reader *old)
@@ -349,6 +385,7 @@ typedef struct batch_files {
     char *part; /* OUT.part */
     char *next; /* OUT.part.new: a file being created, or the new file of a resume */
     int linked; /* a fresh file has both names */
+    int moved;  /* resume: the new file was renamed to OUT.part */
 } batch_files;
 
 static sim_status files_init(const sim_batch *b, batch_files *f, sim_error *err)
@@ -397,7 +434,10 @@ static sim_status create_writer(batch_ctx *c, const char *path, const batch_coor
     write_clock t0 = write_start();
     c->w = sim_h5_create(path, b->plan->cat, &runs, b->prov, err);
     write_stop(c->res, &t0);
-    return c->w != NULL ? SIM_OK : (err != NULL ? err->status : SIM_IO);
+    if (c->w != NULL)
+        return SIM_OK;
+    unlink(path); /* what HDF5 began of a file it could not create (a full disk) */
+    return err != NULL ? err->status : SIM_IO;
 }
 
 static sim_status run_pool(batch_ctx *c, const unsigned char *done, sim_error *err)
@@ -425,11 +465,24 @@ static sim_status close_writer(batch_ctx *c, int complete, sim_error *err)
     return st;
 }
 
+/* The last step: the finished file `from` becomes OUT. When the rename fails (OUT became a
+ * directory, ...) the file takes the name OUT.part again, where --resume finds it. */
+static sim_status rename_final(const sim_batch *b, batch_files *f, const char *from, sim_error *err)
+{
+    sim_status st = durable_rename(from, b->output, err);
+    if (st == SIM_OK || file_exists(f->part) || !file_exists(from))
+        return st;
+    sim_error ignored;
+    if (rename(from, f->part) == 0 && sync_parent(f->part, &ignored) == SIM_OK)
+        f->moved = 1;
+    return st;
+}
+
 /* A fresh file. Linked (f->linked): it has both names, OUT.part.new for the writer (which
  * created it by that name) and OUT.part for everyone else; at the
  * end OUT.part goes first, so that a crash in between leaves OUT.part.new alone, finished,
  * which the next start takes for OUT.part (recover_next). Not linked: it is OUT.part only. */
-static sim_status finish_fresh(batch_ctx *c, const batch_files *f, sim_status st, sim_error *err)
+static sim_status finish_fresh(batch_ctx *c, batch_files *f, sim_status st, sim_error *err)
 {
     sim_error cerr;
     sim_error_clear(&cerr);
@@ -447,15 +500,15 @@ static sim_status finish_fresh(batch_ctx *c, const batch_files *f, sim_status st
         return cst;
     }
     if (!f->linked)
-        return durable_rename(f->part, c->b->output, err);
+        return rename_final(c->b, f, f->part, err);
     cst = fsync_path(f->next, 0, err);
     if (cst == SIM_OK && unlink(f->part) != 0)
         cst = sim_error_set(err, SIM_IO, "cannot remove %s: %s", f->part, strerror(errno));
-    return cst != SIM_OK ? cst : durable_rename(f->next, c->b->output, err);
+    return cst != SIM_OK ? cst : rename_final(c->b, f, f->next, err);
 }
 
 /* A resumed file: OUT.part.new replaces OUT.part only when it holds all the old one had. */
-static sim_status finish_resumed(batch_ctx *c, const batch_files *f, sim_status st, sim_error *err)
+static sim_status finish_resumed(batch_ctx *c, batch_files *f, sim_status st, sim_error *err)
 {
     sim_error cerr;
     sim_error_clear(&cerr);
@@ -471,6 +524,7 @@ static sim_status finish_resumed(batch_ctx *c, const batch_files *f, sim_status 
     }
     if (st == SIM_INTERRUPTED) {
         cst = durable_rename(f->next, f->part, err);
+        f->moved = !file_exists(f->next);
         return cst != SIM_OK ? cst : st;
     }
     /* Complete: the old file goes first, so that a crash in between leaves OUT.part.new alone,
@@ -478,10 +532,10 @@ static sim_status finish_resumed(batch_ctx *c, const batch_files *f, sim_status 
     cst = fsync_path(f->next, 0, err);
     if (cst == SIM_OK && unlink(f->part) != 0)
         cst = sim_error_set(err, SIM_IO, "cannot remove %s: %s", f->part, strerror(errno));
-    return cst != SIM_OK ? cst : durable_rename(f->next, c->b->output, err);
+    return cst != SIM_OK ? cst : rename_final(c->b, f, f->next, err);
 }
 
-static sim_status finish_files(batch_ctx *c, const batch_files *f, sim_status st, sim_error *err)
+static sim_status finish_files(batch_ctx *c, batch_files *f, sim_status st, sim_error *err)
 {
     sim_h5_reader_close(c->old);
     c->old = NULL;
@@ -528,6 +582,7 @@ static sim_status prepare(batch_ctx *c, batch_files *f, unsigned char **done, si
     if (st == SIM_OK) {
         c->copy_rec = sim_record_alloc(b->plan->cat);
         *done = done_units(b->plan, c->old);
+        c->old_runs = settled_runs(c->old, c->n_runs);
         if (c->copy_rec == NULL || *done == NULL)
             st = sim_error_set(err, SIM_NOMEM, "out of memory");
     }
@@ -561,6 +616,65 @@ static sim_status open_target(batch_ctx *c, batch_files *f, const batch_coords *
     if (why == EEXIST)
         return sim_error_set(err, SIM_IO, "%s appeared while the file was being created", f->part);
     return create_writer(c, f->part, k, err);
+}
+
+/* OUT must be able to take the finished file's name: a directory there, or a missing
+ * directory above it, is refused before anything runs (not after the last run, when the
+ * final rename fails). */
+static sim_status check_output(const char *out, sim_error *err)
+{
+    struct stat st;
+    if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+        return sim_error_set(err, SIM_IO, "cannot create results file %s: %s", out,
+                             strerror(EISDIR));
+    char *dir = parent_of(out);
+    if (dir == NULL)
+        return sim_error_set(err, SIM_NOMEM, "out of memory");
+    sim_status s = SIM_OK;
+    if (stat(dir, &st) != 0)
+        s = sim_error_set(err, SIM_IO, "cannot create results file %s: %s: %s", out, dir,
+                          strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        s = sim_error_set(err, SIM_IO, "cannot create results file %s: %s: %s", out, dir,
+                          strerror(ENOTDIR));
+    free(dir);
+    return s;
+}
+
+/* After a failure: which file holds the runs with a status, and how many. */
+static void note_kept(const batch_ctx *c, const batch_files *f, sim_batch_result *res)
+{
+    if (file_exists(f->part)) {
+        res->kept = SIM_BATCH_PART_SUFFIX;
+        res->runs_kept = res->resumed && !f->moved ? c->old_runs : c->written;
+    } else if (file_exists(f->next)) {
+        res->kept = SIM_BATCH_NEW_SUFFIX;
+        res->runs_kept = c->written;
+    }
+}
+
+/* Every occurrence of from in msg becomes to, which is not longer. */
+static void replace_path(char *msg, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to);
+    if (nt > nf)
+        return;
+    for (char *p = strstr(msg, from); p != NULL; p = strstr(p + nt, from)) {
+        memmove(p + nt, p + nf, strlen(p + nf) + 1);
+        memcpy(p, to, nt);
+    }
+}
+
+/* The writer names its file by the name it was created with, OUT.part.new, which is gone
+ * after a failure unless the runs are only there: the message names OUT.part when that is
+ * the writer's file, else OUT (a resume's new file, or none left). */
+static void name_kept(const sim_batch *b, const batch_files *f, const sim_batch_result *res,
+                      sim_error *err)
+{
+    if (err == NULL || (res->kept != NULL && strcmp(res->kept, SIM_BATCH_NEW_SUFFIX) == 0))
+        return;
+    int writers = res->kept != NULL && (!res->resumed || f->moved);
+    replace_path(err->msg, f->next, writers ? f->part : b->output);
 }
 
 static sim_status batch_check(const sim_batch *b, sim_error *err)
@@ -614,6 +728,8 @@ sim_status sim_batch_run(const sim_batch *b, sim_batch_result *res, sim_error *e
 {
     sim_batch_result local;
     memset(&local, 0, sizeof local);
+    if (res != NULL)
+        *res = local;
     double start = wall_now();
     sim_status st = batch_check(b, err);
     if (st != SIM_OK)
@@ -624,17 +740,25 @@ sim_status sim_batch_run(const sim_batch *b, sim_batch_result *res, sim_error *e
     unsigned char *done = NULL;
     st = files_init(b, &f, err);
     if (st == SIM_OK)
+        st = check_output(b->output, err);
+    if (st == SIM_OK)
         st = coords_fill(b->plan, &k, err);
     if (st == SIM_OK)
         st = prepare(&c, &f, &done, err);
+    int prepared = st == SIM_OK;
     if (st == SIM_OK)
         st = setup_units(&c, &done, err);
     if (st == SIM_OK)
         st = open_target(&c, &f, &k, err);
+    int opened = st == SIM_OK;
     if (st == SIM_OK) {
         st = run_pool(&c, done, err);
         st = finish_files(&c, &f, st, err);
     }
+    if (st != SIM_OK && (opened || local.resumed))
+        note_kept(&c, &f, &local);
+    if (st != SIM_OK && prepared)
+        name_kept(b, &f, &local, err);
     sim_h5_reader_close(c.old);
     sim_record_free(c.copy_rec);
     free(done);

@@ -100,12 +100,22 @@ typedef struct sim_batch_result {
     double wall_s;
     int resumed;  /* an old OUT.part was continued */
     int complete; /* OUT holds every run */
+    /* Not complete, once the file was opened (or the old one resumed): the file left with the
+     * runs that have a status, SIM_BATCH_PART_SUFFIX (OUT.part, which resume continues),
+     * SIM_BATCH_NEW_SUFFIX (only when OUT.part.new could not be renamed back to OUT.part; the
+     * next start does it) or NULL (none left); and how many runs it holds. */
+    const char *kept;
+    size_t runs_kept;
 } sim_batch_result;
 
 /* Run b. SIM_OK: every run has a status and the results are in OUT (failed runs are counted in
  * res->runs_failed); SIM_INTERRUPTED: stopped, the completed runs are in OUT.part; SIM_INVALID:
  * resume refused; SIM_USAGE: OUT.part exists and resume was not asked; SIM_IO, SIM_NOMEM,
- * SIM_INTERNAL as the pool and the writer report them. res may be NULL. */
+ * SIM_INTERNAL as the pool and the writer report them. OUT that is a directory, or whose
+ * directory is missing or not one, is SIM_IO before anything runs. After any failure the
+ * completed runs stay in OUT.part (a failed final rename gives the finished file that name
+ * back), res->kept says so, and err's message names that file, never OUT.part.new unless the
+ * runs are only there. res may be NULL. */
 sim_status sim_batch_run(const sim_batch *b, sim_batch_result *res, sim_error *err);
 
 /* The fingerprint of what a batch computes, for refusing to resume another one: a 128-bit

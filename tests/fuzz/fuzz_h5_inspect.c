@@ -9,8 +9,15 @@
  * resume does. Any outcome but a crash, a sanitizer report, a leak or an allocation beyond
  * libFuzzer's limits is fine: damaged files must end in an error value.
  *
+ * As in the program, a file is first described and read whole in a child (fuzz_guard.h):
+ * `inspect` describes in a child, resume and merge read everything in one first
+ * (sim_h5_probe). An input HDF5 crashes or loops on there is one the program refuses with
+ * exit 74, and is not read in process; a fault of ecotwin's in the child is a finding.
+ *
  * The temporary file lives in $TMPDIR (else /tmp), one per process, removed at exit.
  */
+#include "fuzz_guard.h" /* first: it needs _GNU_SOURCE for dladdr */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,9 +89,20 @@ static void read_file(void)
     sim_h5_reader_close(r);
 }
 
+/* What the program reads in children: inspect's description, and a resume's probe. */
+static void probe(void *ctx)
+{
+    (void)ctx;
+    sim_error err;
+    sim_error_clear(&err);
+    (void)sim_h5_inspect(fuzz_h5_path, devnull, &err);
+    sim_error_clear(&err);
+    (void)sim_h5_probe(fuzz_h5_path, &err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (fuzz_h5_write(data, size) != 0)
+    if (fuzz_h5_write(data, size) != 0 || fuzz_guard_run(probe, NULL) != 0)
         return 0;
     sim_error err;
     sim_error_clear(&err);

@@ -181,6 +181,7 @@ EOF
     expect 74 "does not exist" "$E" plot "$T/base.h5" --kind network -o "$T/nodir/x"
     touch "$T/afile"
     expect 74 "cannot create" "$E" report "$T/base.h5" -o "$T/afile/r"
+    expect 74 "$T/afile is not a directory" "$E" plot "$T/base.h5" --kind network -o "$T/afile/x"
     expect 70 "Python 3 not found at /nonexistent/python3" env ECOTWIN_PYTHON=/nonexistent/python3 \
         "$E" plot "$T/base.h5" --kind network -o "$T/p/x"
     mkdir -p "$T/empty" "$T/fake/matplotlib"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Faults during `ecotwin run` (docs/reliability.md): output paths that cannot be written
-# (a read-only directory, a missing one, a file in the way, a directory in the way), SIGTERM
+# (a read-only directory, a missing one, a file in the way, a directory in the way: refused
+# before any run; a directory that takes the name while the runs go on: the finished file is
+# kept as FILE.part, the message says so, and --resume finishes it), SIGTERM
 # and SIGINT (exit 75, FILE.part holds the completed runs, FILE is not created, --resume
 # finishes with the data of an uninterrupted run), a second SIGTERM (the runs in progress are
 # abandoned, the file stays valid) and SIGKILL (FILE.part opens as it is, through the SWMR
@@ -49,15 +51,37 @@ else
 fi
 expect_io "missing directory" "$tmp/missing/x.h5" "No such file or directory"
 expect_io "a file in the way" "$tmp/s.yaml/x.h5" "Not a directory"
-# A directory where the results file should go: the runs are done, the final rename fails;
-# the completed file must still be there for the user.
+# A directory where the results file should go: refused before any run, nothing left.
 mkdir "$tmp/d.h5"
-expect_io "directory in the way" "$tmp/d.h5" "Is a directory"
-kept=$(ls "$tmp"/d.h5.part* 2>/dev/null | head -n 1)
-if [ -n "$kept" ]; then
-    [ "$(complete_runs "$kept")" -eq 16 ] || fail "directory in the way: $kept lacks runs"
+expect_io "directory in the way" "$tmp/d.h5" "cannot create results file $tmp/d.h5: Is a directory"
+[ -z "$(ls "$tmp"/d.h5.part* 2>/dev/null)" ] || fail "directory in the way: left $(ls "$tmp"/d.h5.part*)"
+grep -qF "runs are kept" "$tmp/err" && fail "directory in the way: speaks of kept runs: $(cat "$tmp/err")"
+
+# A directory that takes the name while the runs go on: the final rename fails, the finished
+# file is FILE.part again (never only FILE.part.new), the message says where and how to go
+# on, and --resume, once the directory is gone, gives the uninterrupted data.
+"$ECOTWIN" run -q -t 2 -o "$tmp/late.h5" "$tmp/s.yaml" >/dev/null 2>"$tmp/err" &
+pid=$!
+wait_for_complete "$tmp/late.h5.part" 1 "$pid" && mkdir "$tmp/late.h5"
+wait "$pid"
+rc=$?
+if [ -d "$tmp/late.h5" ]; then
+    [ "$rc" -eq 74 ] || fail "directory made during the run: exit $rc, expected 74"
+    for want in "Is a directory" "16 of 16 runs are kept in $tmp/late.h5.part;" "--resume"; do
+        grep -qF -- "$want" "$tmp/err" || fail "directory made during the run: no '$want': $(cat "$tmp/err")"
+    done
+    grep -qF ".part.new" "$tmp/err" && fail "directory made during the run: names the temporary file: $(cat "$tmp/err")"
+    [ -e "$tmp/late.h5.part.new" ] && fail "directory made during the run: left late.h5.part.new"
+    [ "$(complete_runs "$tmp/late.h5.part")" -eq 16 ] || fail "directory made during the run: late.h5.part lacks runs"
+    echo "ok: directory made during the run: exit $rc:"
+    sed 's/^/    /' "$tmp/err"
+    rmdir "$tmp/late.h5"
+    "$ECOTWIN" run -q -t 2 --resume -o "$tmp/late.h5" "$tmp/s.yaml" >/dev/null 2>"$tmp/err" ||
+        fail "directory made during the run: resume failed: $(cat "$tmp/err")"
+    [ -e "$tmp/late.h5.part" ] && fail "directory made during the run: resume left late.h5.part"
+    check_same "directory made during the run: resumed" "$tmp/late.h5" "$tmp/ref.h5"
 else
-    fail "directory in the way: the completed runs were not kept"
+    echo "note: the run ended (exit $rc) before a directory could take its name; not checked"
 fi
 
 # interrupt SIGNAL N [SIGNAL2]: start a run into $tmp/k.h5, send SIGNAL once N runs are

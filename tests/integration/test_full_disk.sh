@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A full disk (docs/reliability.md): `ecotwin run` and `ecotwin sweep` writing into a small
 # tmpfs. Too small for the file's layout: exit 74 and nothing left behind. Filling up
-# mid-run: exit 74 naming the cause, and FILE.part keeps every run completed before, readable
+# mid-run: exit 74 naming the cause, where the completed runs are (FILE.part, never the
+# temporary FILE.part.new) and --resume; FILE.part keeps every run completed before, readable
 # and equal to the uninterrupted runs; moved to a disk with room, --resume finishes it.
 # Mounting needs root (or CAP_SYS_ADMIN): elsewhere the test is skipped (exit 77).
 set -u
@@ -51,6 +52,7 @@ full() {
     [ "$rc" -eq 74 ] || fail "$cmd on a ${4}k disk: exit $rc, expected 74"
     grep -qF "No space left on device" "$tmp/err" || fail "$cmd on a ${4}k disk: $(cat "$tmp/err")"
     [ -e "$tmp/disk/$name.h5" ] && fail "$cmd on a ${4}k disk: the final file was created"
+    grep -qF ".part.new" "$tmp/err" && fail "$cmd on a ${4}k disk: names the temporary file: $(cat "$tmp/err")"
 }
 
 # Too small for the layout: nothing is left behind.
@@ -71,6 +73,15 @@ probe() {
     rc=$?
     n=0
     [ -e "$tmp/disk/f.h5.part" ] && n=$(complete_runs "$tmp/disk/f.h5.part")
+}
+# resumed_same WHAT FILE REF: the resume made FILE, equal to the uninterrupted REF.
+resumed_same() {
+    if [ -e "$2" ]; then
+        check_same "$1" "$2" "$3"
+        echo "ok: $1: equal to the uninterrupted results"
+    else
+        fail "$1: no $(basename "$2")"
+    fi
 }
 for cmd in run sweep; do
     ref=$tmp/ref.h5
@@ -106,11 +117,19 @@ for cmd in run sweep; do
     "$ECOTWIN" inspect "$part" >"$tmp/inspect" 2>&1 ||
         fail "$cmd on a ${kib}k disk: inspect cannot read f.h5.part: $(head -3 "$tmp/inspect")"
     grep -qF "INCOMPLETE" "$tmp/inspect" || fail "$cmd on a ${kib}k disk: inspect does not say incomplete"
+    # The message says where the completed runs are, how many, and how to go on.
+    total=16
+    [ "$cmd" = sweep ] && total=12
+    grep -qF "$n of $total runs are kept in $part;" "$tmp/err" ||
+        fail "$cmd on a ${kib}k disk: no '$n of $total runs are kept in $part': $(cat "$tmp/err")"
+    grep -qF -- "--resume" "$tmp/err" || fail "$cmd on a ${kib}k disk: no --resume hint: $(cat "$tmp/err")"
+    grep -qF ".part.new" "$tmp/err" && fail "$cmd on a ${kib}k disk: names the temporary file: $(cat "$tmp/err")"
     # Rows a failed append added to the event tables have run -1 (the fill value), so
     # they belong to no run.
     "$PYTHON" "$chk_py" subset "$part" "$ref" >"$tmp/subset" 2>&1 ||
         fail "$cmd on a ${kib}k disk: complete runs differ from the uninterrupted ones: $(tail -n 3 "$tmp/subset")"
-    echo "ok: $cmd on a ${kib}k disk: exit 74, $n runs kept: $(head -n 1 "$tmp/err")"
+    echo "ok: $cmd on a ${kib}k disk: exit 74, $n runs kept:"
+    sed 's/^/    /' "$tmp/err"
     # Moved to a disk with room, the file resumes to the uninterrupted results.
     rm -f "$tmp"/m.h5*
     cp "$part" "$tmp/m.h5.part"
@@ -118,11 +137,23 @@ for cmd in run sweep; do
     [ "$cmd" = sweep ] && src=$tmp/sw.yaml
     "$ECOTWIN" "$cmd" -q -t 2 --resume -o "$tmp/m.h5" "$src" >/dev/null 2>"$tmp/err" ||
         fail "$cmd --resume after a full disk: $(tail -n 2 "$tmp/err")"
-    if [ -e "$tmp/m.h5" ]; then
-        check_same "$cmd resumed after a full disk" "$tmp/m.h5" "$ref"
-        echo "ok: $cmd resumed after a full disk to the uninterrupted results"
-    else
-        fail "$cmd --resume after a full disk: no m.h5"
-    fi
+    resumed_same "$cmd resumed after a full disk" "$tmp/m.h5" "$ref"
+    # --resume in place on the still full disk: the new file cannot be made, the old
+    # f.h5.part stays as it was, and the message says so.
+    "$ECOTWIN" "$cmd" -q -t 2 --resume -o "$tmp/disk/f.h5" "$src" >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 74 ] || fail "$cmd --resume on the full disk: exit $rc, expected 74"
+    grep -qF "$n of $total runs are kept in $part;" "$tmp/err" ||
+        fail "$cmd --resume on the full disk: no '$n of $total runs are kept in $part': $(cat "$tmp/err")"
+    grep -qF ".part.new" "$tmp/err" && fail "$cmd --resume on the full disk: names the temporary file: $(cat "$tmp/err")"
+    [ -e "$part.new" ] && fail "$cmd --resume on the full disk: left f.h5.part.new"
+    [ "$(complete_runs "$part")" -eq "$n" ] || fail "$cmd --resume on the full disk: f.h5.part changed"
+    echo "ok: $cmd --resume on the full disk: exit 74:"
+    sed 's/^/    /' "$tmp/err"
+    # As the message says: once there is room, the same command with --resume finishes.
+    mount -o remount,size=$(($(stat -c %s "$ref") * 3 / 1024 + 256))k "$tmp/disk" || fail "remount larger"
+    "$ECOTWIN" "$cmd" -q -t 2 --resume -o "$tmp/disk/f.h5" "$src" >/dev/null 2>"$tmp/err" ||
+        fail "$cmd --resume in place after making room: $(tail -n 2 "$tmp/err")"
+    resumed_same "$cmd resumed in place once the disk had room" "$tmp/disk/f.h5" "$ref"
 done
 finish

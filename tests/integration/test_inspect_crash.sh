@@ -23,8 +23,59 @@ cat >"$tmp/crash_open.c" <<'C'
 int H5Fopen(void);
 int H5Fopen(void) { raise(SIGSEGV); return -1; }
 C
+# A file damaged only in the values of one variable: a stand-in for H5Dread that, on the
+# values of availability, crashes (crash_values.so: HDF5 opens the file, and crashes when the
+# values are read) or takes 3 s of CPU time (slow_values.so), spent reading (a large file,
+# ECOTWIN_TEST_SLOW=read: progress, so it goes on) or spinning (=spin: a loop). Any other
+# read goes to the real H5Dread.
+cat >"$tmp/values.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+typedef int64_t hid_t;
+typedef int herr_t;
+static void slow(const char *how)
+{
+    int fd = open("/dev/zero", O_RDONLY);
+    char block[4096];
+    volatile unsigned long spin = 0;
+    clock_t end = clock() + 3 * CLOCKS_PER_SEC;
+    while (clock() < end) {
+        if (strcmp(how, "read") == 0 && read(fd, block, sizeof block) < 0)
+            break;
+        for (int i = 0; i < 1000; i++)
+            spin++;
+    }
+    close(fd);
+}
+herr_t H5Dread(hid_t ds, hid_t mt, hid_t ms, hid_t fs, hid_t pl, void *buf);
+herr_t H5Dread(hid_t ds, hid_t mt, hid_t ms, hid_t fs, hid_t pl, void *buf)
+{
+    herr_t (*real)(hid_t, hid_t, hid_t, hid_t, hid_t, void *) = dlsym(RTLD_NEXT, "H5Dread");
+    ssize_t (*name_of)(hid_t, char *, size_t) = dlsym(RTLD_DEFAULT, "H5Iget_name");
+    char name[256] = "";
+    if (name_of != NULL && name_of(ds, name, sizeof name) > 0 && strcmp(name, "/availability") == 0) {
+#ifdef CRASH
+        raise(SIGSEGV);
+#else
+        if (getenv("ECOTWIN_TEST_SLOW") != NULL)
+            slow(getenv("ECOTWIN_TEST_SLOW"));
+#endif
+    }
+    return real(ds, mt, ms, fs, pl, buf);
+}
+C
 if ! "$cc" -shared -fPIC -o "$tmp/crash.so" "$tmp/crash.c" 2>"$tmp/cc.log" ||
-    ! "$cc" -shared -fPIC -o "$tmp/crash_open.so" "$tmp/crash_open.c" 2>>"$tmp/cc.log"; then
+    ! "$cc" -shared -fPIC -o "$tmp/slow_values.so" "$tmp/values.c" -ldl 2>>"$tmp/cc.log" ||
+    ! "$cc" -shared -fPIC -o "$tmp/crash_open.so" "$tmp/crash_open.c" 2>>"$tmp/cc.log" ||
+    ! "$cc" -shared -fPIC -DCRASH -o "$tmp/crash_values.so" "$tmp/values.c" -ldl 2>>"$tmp/cc.log"; then
     echo "SKIPPED: cannot build the crash stand-in with $cc: $(head -n 2 "$tmp/cc.log")"
     exit 77
 fi
@@ -52,7 +103,7 @@ grep -qF "the file is damaged" "$tmp/err" || fail "inspect with HDF5 crashing: m
 [ "$fails" -eq "$before" ] && echo "ok: inspect with HDF5 crashing: exit 74: $(cat "$tmp/err")"
 # HDF5 1.10.8 loops forever in a damaged global heap (found by fuzz_h5_inspect): the child's
 # CPU time limit stops it, shortened here to 2 s.
-loop=$ECOTWIN_ROOT/tests/fuzz/pending/h5_inspect/hdf5_global_heap_loop.h5seed
+loop=$ECOTWIN_ROOT/tests/fuzz/regressions/h5_inspect/hdf5_global_heap_loop.h5seed
 start=$(date +%s)
 before=$fails
 ECOTWIN_INSPECT_CPU_S=2 timeout 60 "$ECOTWIN" inspect "$loop" >"$tmp/out" 2>"$tmp/err"
@@ -62,9 +113,10 @@ grep -qF "HDF5 failed reading it (no end after 2 s of CPU time): the file is dam
     fail "inspect of a file HDF5 loops on: message: $(cat "$tmp/err")"
 [ "$fails" -eq "$before" ] && echo "ok: inspect of a file HDF5 loops on: exit 74 after $(($(date +%s) - start)) s: $(cat "$tmp/err")"
 
-# Every other command that reads a results file does the reads of its open in the same kind
-# of child first (cli_probe.c): a crash or an endless loop in HDF5 is exit 74 naming the
-# file, with nothing written, and a damaged FILE.part given to --resume is left as it is.
+# Every other command that reads a results file reads it in the same kind of child first
+# (cli_probe.c: the open, then every value the command reads later): a crash or an endless
+# loop in HDF5 is exit 74 naming the file, with nothing written, and a damaged FILE.part
+# given to --resume is left as it is.
 write_sweep "$tmp/sw.yaml"
 "$ECOTWIN" sweep -q -t 2 -o "$tmp/sw.h5" "$tmp/sw.yaml" >/dev/null 2>&1 || fail "sweep"
 # expect_74 WHAT FILE PRELOAD|loop CMD...: exit 74, the message, nothing on stdout.
@@ -101,8 +153,8 @@ for c in summarize compare sensitivity; do
     expect_74 "$c with HDF5 crashing" "$tmp/sw.h5" "$tmp/crash.so" "$c" "$tmp/sw.h5"
 done
 # A file on which HDF5 1.10.8 itself crashes (a 4 TiB memcpy from a damaged global heap, found
-# by fuzz_an_results: tests/fuzz/pending/an_results/).
-heap=$ECOTWIN_ROOT/tests/fuzz/pending/an_results/hdf5_global_heap_overflow.h5seed
+# by fuzz_an_results: tests/fuzz/regressions/an_results/).
+heap=$ECOTWIN_ROOT/tests/fuzz/regressions/an_results/hdf5_global_heap_overflow.h5seed
 expect_74 "summarize of a file HDF5 crashes on" "$heap" real summarize "$heap"
 expect_74 "merge of a shard HDF5 crashes on" "$heap" real merge "$tmp/m.h5" "$heap"
 [ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge of a shard HDF5 crashes on wrote output"
@@ -110,8 +162,34 @@ expect_74 "merge of a shard HDF5 loops on" "$loop" loop merge "$tmp/m.h5" "$loop
 [ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge of a damaged shard wrote output"
 expect_74 "merge with HDF5 crashing" "$tmp/sw.h5" "$tmp/crash_open.so" merge "$tmp/m.h5" "$tmp/sw.h5"
 [ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge with HDF5 crashing wrote output"
+# Damage only in a variable's values, which the commands read after the open: the child reads
+# every value first (sim_h5_vars_scan), so this is exit 74 too, before any read in process.
+for c in summarize compare sensitivity; do
+    expect_74 "$c of a file damaged in its values" "$tmp/sw.h5" "$tmp/crash_values.so" "$c" "$tmp/sw.h5"
+done
+expect_74 "merge of a shard damaged in its values" "$tmp/sw.h5" "$tmp/crash_values.so" \
+    merge "$tmp/m.h5" "$tmp/sw.h5"
+[ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge of a shard damaged in its values wrote output"
+# The CPU limit is on time without progress: a child that keeps reading from the file may
+# take longer than the limit (a scan of a large file), one that spins as long is stopped.
+for how in read spin; do
+    before=$fails
+    ECOTWIN_TEST_SLOW=$how ECOTWIN_INSPECT_CPU_S=1 \
+        ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+        LD_PRELOAD=$tmp/slow_values.so timeout 120 "$ECOTWIN" summarize "$tmp/sw.h5" \
+        >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$how" = read ]; then
+        [ "$rc" -eq 0 ] || fail "summarize with a 3 s read that makes progress, limit 1 s: exit $rc ($(cat "$tmp/err"))"
+    else
+        [ "$rc" -eq 74 ] || fail "summarize with a 3 s spin, limit 1 s: exit $rc, expected 74"
+        grep -qF "(no end after 1 s of CPU time)" "$tmp/err" ||
+            fail "summarize with a 3 s spin: message: $(cat "$tmp/err")"
+    fi
+    [ "$fails" -eq "$before" ] && echo "ok: summarize whose probe spends 3 s of CPU ($how), limit 1 s: exit $rc"
+done
 # --resume on a damaged FILE.part: refused, the file unchanged, nothing else written.
-for how in loop real "$tmp/crash_open.so"; do
+for how in loop real "$tmp/crash_open.so" "$tmp/crash_values.so"; do
     for m in sweep run; do
         in=$tmp/sw.yaml
         [ "$m" = run ] && in=$tmp/s.yaml
@@ -121,6 +199,8 @@ for how in loop real "$tmp/crash_open.so"; do
         real) cp "$heap" "$tmp/re.h5.part" ;;
         *) cp "$tmp/sw.h5" "$tmp/re.h5.part" ;;
         esac
+        # A run's FILE.part holds the run's variables, not the sweep's: a file of its own.
+        [ "$m" = run ] && [ "$how" = "$tmp/crash_values.so" ] && cp "$tmp/r.h5" "$tmp/re.h5.part"
         cp "$tmp/re.h5.part" "$tmp/before.part"
         touch -d '2001-01-01' "$tmp/re.h5.part"
         expect_74 "$m --resume on a damaged FILE.part ($(basename "$how"))" "$tmp/re.h5.part" "$how" \

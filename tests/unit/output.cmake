@@ -26,3 +26,8 @@ set_tests_properties(interop_netcdf PROPERTIES LABELS "interop"
 # test_tables_append_failure's child): suppressed for libhdf5 only, as for the fuzz targets.
 set_property(TEST test_h5 APPEND PROPERTY ENVIRONMENT
   "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/fuzz/lsan.supp:print_suppressions=0")
+# sim_h5_vars_scan, the read of every value that the commands do in a child first.
+ecotwin_unit_test(NAME test_h5_scan SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_h5_scan.c
+  LIBS ecotwin_output ecotwin_core LABELS unit)
+set_property(TEST test_h5_scan APPEND PROPERTY ENVIRONMENT
+  "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/fuzz/lsan.supp:print_suppressions=0")

@@ -41,6 +41,7 @@ typedef struct fixture {
     sim_batch b;
     size_t stop_after; /* runs written before the stop hook fires */
     size_t written;
+    size_t dir_after; /* runs written before a directory takes OUT's name (0: never) */
 } fixture;
 
 static sim_status open_one(void *ctx, size_t d, sim_scenario **out, sim_error *err)
@@ -64,6 +65,8 @@ static void observe_hook(void *ctx, size_t run, const sim_run_id *id, const sim_
     (void)id;
     (void)rec;
     f->written++;
+    if (f->written == f->dir_after)
+        assert_int_equal(mkdir(f->out, 0700), 0);
 }
 
 static int setup(void **state)
@@ -124,6 +127,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
+    rmdir(f->out);
     unlink(f->out);
     unlink(f->part);
     unlink(f->next);
@@ -351,8 +355,62 @@ static void test_unwritable_place(void **state)
     sim_error err;
     assert_int_equal(sim_batch_run(&f->b, &res, &err), SIM_IO);
     assert_non_null(strstr(err.msg, "no/such/dir"));
+    assert_non_null(strstr(err.msg, "No such file or directory"));
+    assert_null(strstr(err.msg, ".part.new"));
+    assert_null(res.kept);
     f->prov.fingerprint = NULL;
     assert_int_equal(sim_batch_run(&f->b, &res, &err), SIM_INTERNAL);
+}
+
+/* A directory as OUT is refused before any run; one that appears while the batch runs makes
+ * the final rename fail: the finished file is OUT.part again, and resume finishes it. */
+static void test_directory_as_output(void **state)
+{
+    fixture *f = *state;
+    char ref[PATH_LEN];
+    make_reference(f, ref);
+    f->written = 0;
+    assert_int_equal(mkdir(f->out, 0700), 0);
+    sim_batch_result res;
+    sim_error err;
+    assert_int_equal(sim_batch_run(&f->b, &res, &err), SIM_IO);
+    assert_non_null(strstr(err.msg, "Is a directory"));
+    assert_int_equal(f->written, 0);
+    assert_false(exists(f->part));
+    assert_false(exists(f->next));
+    assert_null(res.kept);
+    assert_int_equal(rmdir(f->out), 0);
+
+    f->dir_after = 3;
+    assert_int_equal(sim_batch_run(&f->b, &res, &err), SIM_IO);
+    assert_non_null(strstr(err.msg, "Is a directory"));
+    assert_null(strstr(err.msg, ".part.new"));
+    assert_non_null(strstr(err.msg, f->part));
+    assert_false(res.complete);
+    assert_non_null(res.kept);
+    assert_string_equal(res.kept, SIM_BATCH_PART_SUFFIX);
+    assert_int_equal(res.runs_kept, 24);
+    assert_false(exists(f->next));
+    assert_int_equal(complete_runs(f->part), 24);
+
+    /* The same in a resume: the new file becomes OUT.part. */
+    f->b.resume = 1;
+    f->written = 0;
+    assert_int_equal(rmdir(f->out), 0);
+    assert_int_equal(sim_batch_run(&f->b, &res, &err), SIM_IO);
+    assert_true(res.resumed);
+    assert_string_equal(res.kept, SIM_BATCH_PART_SUFFIX);
+    assert_int_equal(res.runs_kept, 24);
+    assert_null(strstr(err.msg, ".part.new"));
+    assert_false(exists(f->next));
+    assert_int_equal(complete_runs(f->part), 24);
+
+    f->dir_after = 0;
+    assert_int_equal(rmdir(f->out), 0);
+    assert_int_equal(sim_batch_run(&f->b, &res, &err), SIM_OK);
+    assert_null(res.kept);
+    assert_false(exists(f->part));
+    assert_same_data(f->out, ref, f->cat);
 }
 
 static void test_fingerprints(void **state)
@@ -402,6 +460,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_runs_are_copied, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recover_new_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directory_as_output, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fingerprints, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
