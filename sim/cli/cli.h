@@ -148,5 +148,10 @@ int cli_probe_run(const char *cmd, const char *path, cli_probe_fn fn, void *ctx,
 typedef enum cli_probe_read { CLI_PROBE_READER, CLI_PROBE_ANALYSIS } cli_probe_read;
 int cli_probe_file(const char *cmd, const char *path, cli_probe_read how, char *const *metrics,
                    size_t n_metrics);
+/* cli_probe_file(cmd, paths[i], CLI_PROBE_READER, NULL, 0) for n files, up to
+ * CLI_PROBE_MAX_PARALLEL at once (at most the online CPUs): the shards of a merge. 74 when
+ * any file failed (each failure's message printed), else 0. */
+#define CLI_PROBE_MAX_PARALLEL 8
+int cli_probe_files(const char *cmd, const char *const *paths, size_t n);
 
 #endif

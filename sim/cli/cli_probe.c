@@ -327,3 +327,62 @@ int cli_probe_file(const char *cmd, const char *path, cli_probe_read how, char *
                                          : cli_probe_run(cmd, path, probe_reader, NULL, NULL);
     return code == PROBE_IO_ERROR ? PROBE_IO_ERROR : 0;
 }
+
+/* One worker of cli_probe_files: files first, first + step, ...; exits 74 at the first
+ * failure, else 0. */
+static void probe_worker(const char *cmd, const char *const *paths, size_t n, size_t first,
+                         size_t step)
+{
+    int code = 0;
+    for (size_t i = first; i < n && code == 0; i += step)
+        code = cli_probe_file(cmd, paths[i], CLI_PROBE_READER, NULL, 0);
+    fflush(stderr);
+    _exit(code);
+}
+
+static int probe_each(const char *cmd, const char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int code = cli_probe_file(cmd, paths[i], CLI_PROBE_READER, NULL, 0);
+        if (code != 0)
+            return code;
+    }
+    return 0;
+}
+
+/* The probes of several files are independent reads, each in its own child: workers share
+ * them out, so the files are read side by side (a merge's shards). A worker that cannot be
+ * started or ends abnormally leaves the work to a plain probe of every file. */
+int cli_probe_files(const char *cmd, const char *const *paths, size_t n)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t k = cpus > 1 ? (size_t)cpus : 1;
+    if (k > CLI_PROBE_MAX_PARALLEL)
+        k = CLI_PROBE_MAX_PARALLEL;
+    if (k > n)
+        k = n;
+    if (k <= 1)
+        return probe_each(cmd, paths, n);
+    pid_t workers[CLI_PROBE_MAX_PARALLEL];
+    size_t started = 0;
+    fflush(NULL);
+    for (; started < k; started++) {
+        workers[started] = fork();
+        if (workers[started] < 0)
+            break;
+        if (workers[started] == 0)
+            probe_worker(cmd, paths, n, started, k);
+    }
+    bool failed = false, sound = started == k;
+    for (size_t w = 0; w < started; w++) {
+        int status = 0;
+        while (waitpid(workers[w], &status, 0) < 0 && errno == EINTR)
+            ;
+        failed |= WIFEXITED(status) && WEXITSTATUS(status) == PROBE_IO_ERROR;
+        sound &= WIFEXITED(status) &&
+                 (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == PROBE_IO_ERROR);
+    }
+    if (failed)
+        return PROBE_IO_ERROR;
+    return sound ? 0 : probe_each(cmd, paths, n);
+}

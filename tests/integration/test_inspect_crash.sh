@@ -162,6 +162,21 @@ expect_74 "merge of a shard HDF5 loops on" "$loop" loop merge "$tmp/m.h5" "$loop
 [ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge of a damaged shard wrote output"
 expect_74 "merge with HDF5 crashing" "$tmp/sw.h5" "$tmp/crash_open.so" merge "$tmp/m.h5" "$tmp/sw.h5"
 [ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge with HDF5 crashing wrote output"
+# Shards are read side by side in children (cli_probe_files): a damaged one among good ones
+# is found and named, nothing is written; the good shards alone are merged.
+for k in 0 1 2; do
+    "$ECOTWIN" sweep -q -t 1 --shard "$k/3" -o "$tmp/sh.h5" "$tmp/sw.yaml" >/dev/null 2>&1 || fail "shard $k/3"
+done
+cp "$tmp/sh.shard-1-of-3.h5" "$tmp/good1.h5"
+cp "$heap" "$tmp/sh.shard-1-of-3.h5"
+expect_74 "merge of 3 shards, the second one HDF5 crashes on" "$tmp/sh.shard-1-of-3.h5" real \
+    merge "$tmp/m.h5" "$tmp"/sh.shard-*-of-3.h5
+[ -e "$tmp/m.h5" ] || [ -e "$tmp/m.h5.part" ] && fail "merge of 3 shards, one damaged, wrote output"
+cp "$tmp/good1.h5" "$tmp/sh.shard-1-of-3.h5"
+"$ECOTWIN" merge "$tmp/m.h5" "$tmp"/sh.shard-*-of-3.h5 >/dev/null 2>"$tmp/err" ||
+    fail "merge of 3 good shards: $(cat "$tmp/err")"
+check_same "merge of 3 good shards" "$tmp/m.h5" "$tmp/sw.h5"
+rm -f "$tmp/m.h5"
 # Damage only in a variable's values, which the commands read after the open: the child reads
 # every value first (sim_h5_vars_scan), so this is exit 74 too, before any read in process.
 for c in summarize compare sensitivity; do
