@@ -6,12 +6,17 @@
  * its scenario (scenario_yaml) and that scenario opens, the complete runs (at most
  * MAX_RUNS_READ) are read back into a record of the scenario's catalog twice: the first
  * read checks the catalog against the file and builds the tables' run index, the second
- * uses them. Unlike fuzz_h5_inspect, nothing else runs first, so every input reaches the
+ * uses them. As in the program, the file is first read whole in a child (sim_h5_probe,
+ * through fuzz_guard.h): an input HDF5 crashes or loops on there is one resume and merge
+ * refuse with exit 74, and is not read in process; a fault of ecotwin's in the child is a
+ * finding. Unlike fuzz_h5_inspect, nothing else runs, so every other input reaches the
  * reader. Any outcome but a crash, a sanitizer report, a leak or an allocation beyond
  * libFuzzer's limits is fine: damaged files must end in an error value.
  *
  * The temporary file lives in $TMPDIR (else /tmp), one per process, removed at exit.
  */
+#include "fuzz_guard.h" /* first: it needs _GNU_SOURCE for dladdr */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,9 +58,18 @@ static void read_runs(sim_h5_reader *r, sim_record *rec)
     }
 }
 
+/* What a resume or a merge reads in a child first (cli_probe.c). */
+static void probe(void *ctx)
+{
+    (void)ctx;
+    sim_error err;
+    sim_error_clear(&err);
+    (void)sim_h5_probe(fuzz_h5_path, &err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (fuzz_h5_write(data, size) != 0)
+    if (fuzz_h5_write(data, size) != 0 || fuzz_guard_run(probe, NULL) != 0)
         return 0;
     sim_error err;
     sim_error_clear(&err);
