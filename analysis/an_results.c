@@ -538,13 +538,9 @@ sim_status an_results_probe(const char *path, const char *const *names, size_t n
     an_results *r = an_results_open(path, err);
     if (r == NULL)
         return err != NULL ? err->status : SIM_IO;
-    an_results_close(r);
-    sim_h5_vars *v = sim_h5_vars_open(path, err);
-    if (v == NULL)
-        return err != NULL ? err->status : SIM_IO;
     probe_names p = {.names = names, .n = n_names};
-    sim_status st = sim_h5_vars_scan(v, probe_pick, &p, err);
-    sim_h5_vars_close(v);
+    sim_status st = sim_h5_vars_scan(r->h5, probe_pick, &p, err);
+    an_results_close(r);
     return st;
 }
 

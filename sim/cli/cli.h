@@ -74,6 +74,9 @@ int cli_interrupted(void);
  * SLURM_CPUS_PER_TASK, else the CPUs this process may run on (sched_getaffinity, then
  * sysconf). *source (may be NULL) says which, for logs. Always >= 1. */
 int cli_threads(long long option, const char **source);
+/* The positive count (at most SIM_POOL_MAX_THREADS) that environment variable name starts
+ * with, followed by nothing or by one of the characters of ends; 0 otherwise. */
+int cli_env_count(const char *name, const char *ends);
 
 /* A plan run into one results file through sim_batch with progress, interrupts and failed-run
  * messages on stderr (the first CLI_BATCH_SHOW_FAILURES). Prints the error of any status
@@ -149,8 +152,8 @@ typedef enum cli_probe_read { CLI_PROBE_READER, CLI_PROBE_ANALYSIS } cli_probe_r
 int cli_probe_file(const char *cmd, const char *path, cli_probe_read how, char *const *metrics,
                    size_t n_metrics);
 /* cli_probe_file(cmd, paths[i], CLI_PROBE_READER, NULL, 0) for n files, up to
- * CLI_PROBE_MAX_PARALLEL at once (at most the online CPUs): the shards of a merge. 74 when
- * any file failed (each failure's message printed), else 0. */
+ * CLI_PROBE_MAX_PARALLEL at once (no more than cli_threads' default): the shards of a
+ * merge. 74 when any file failed (each failure's message printed), else 0. */
 #define CLI_PROBE_MAX_PARALLEL 8
 int cli_probe_files(const char *cmd, const char *const *paths, size_t n);
 

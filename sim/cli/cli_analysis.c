@@ -33,6 +33,15 @@ an_results *cli_an_open(const char *cmd, const char *path, char *const *metrics,
     return r;
 }
 
+int cli_an_company(const char *cmd, const an_results *r, const char *name, long *index)
+{
+    *index = name != NULL ? an_results_find_entity(r, name) : -1;
+    if (name == NULL || *index >= 0)
+        return 0;
+    return cli_usage_error(cmd, "--company: no %s '%s' in %s", an_results_entity_dim(r), name,
+                           an_results_path(r));
+}
+
 static bool is_time_shape(an_shape s)
 {
     return s == AN_SHAPE_RUN_TIME || s == AN_SHAPE_RUN_TIME_ENTITY;

@@ -23,6 +23,10 @@ typedef enum cli_format { CLI_TABLE, CLI_CSV, CLI_JSON } cli_format;
 an_results *cli_an_open(const char *cmd, const char *path, char *const *metrics, size_t n_metrics,
                         int *exit_code);
 
+/* --company NAME of r into *index (-1 when name is NULL: every company); 0, or the usage
+ * error's exit code after "--company: no company 'NAME' in PATH". */
+int cli_an_company(const char *cmd, const an_results *r, const char *name, long *index);
+
 /* Metrics chosen by --metric values (each a comma list), or the default (every (run) and
  * (run, entity) variable) when n_args == 0. Unknown names print "unknown metric 'x'; did you
  * mean 'y'?" and return NULL with *exit_code 2; time-series variables are refused unless

@@ -16,21 +16,6 @@
 #include "sim_mpi.h"
 #endif
 
-/* A positive count from the environment, or 0. */
-static int env_positive(const char *name)
-{
-    const char *v = getenv(name);
-    if (v == NULL || *v == '\0')
-        return 0;
-    char *end = NULL;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno != 0 || end == v || (*end != '\0' && *end != ',' && *end != '(') || n < 1 ||
-        n > SIM_POOL_MAX_THREADS)
-        return 0;
-    return (int)n;
-}
-
 #ifdef ECOTWIN_HAVE_MPI
 /* One rank by the launcher's word: nothing to share, so MPI is not even started (its start-up
  * probes the network, about 0.3 s with Debian's Open MPI). */
@@ -92,9 +77,10 @@ int cli_mpi_threads(const cli_mpi *c, long long option, const char **source)
         return n;
     }
     int bound = 0, cpus = cpus_allowed(&bound);
-    int local = env_positive("OMPI_COMM_WORLD_LOCAL_SIZE");
+    /* SLURM_NTASKS_PER_NODE may read "2(x3)": 2 tasks on each of 3 nodes. */
+    int local = cli_env_count("OMPI_COMM_WORLD_LOCAL_SIZE", ",(");
     if (local == 0)
-        local = env_positive("SLURM_NTASKS_PER_NODE");
+        local = cli_env_count("SLURM_NTASKS_PER_NODE", ",(");
     if (bound || local <= 1) {
         *source = bound ? "CPUs this rank is bound to" : "available CPUs";
         return cpus;

@@ -355,8 +355,7 @@ static int probe_each(const char *cmd, const char *const *paths, size_t n)
  * started or ends abnormally leaves the work to a plain probe of every file. */
 int cli_probe_files(const char *cmd, const char *const *paths, size_t n)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t k = cpus > 1 ? (size_t)cpus : 1;
+    size_t k = (size_t)cli_threads(0, NULL);
     if (k > CLI_PROBE_MAX_PARALLEL)
         k = CLI_PROBE_MAX_PARALLEL;
     if (k > n)

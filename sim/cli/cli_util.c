@@ -243,9 +243,7 @@ int cli_interrupted(void)
     return (int)interrupt_flag;
 }
 
-/* A positive count from the environment, or 0. OMP_NUM_THREADS may be a list ("4,2" for
- * nested levels): its first number is the outer level's. */
-static int env_count(const char *name)
+int cli_env_count(const char *name, const char *ends)
 {
     const char *v = getenv(name);
     if (v == NULL || *v == '\0')
@@ -253,7 +251,7 @@ static int env_count(const char *name)
     char *end = NULL;
     errno = 0;
     long n = strtol(v, &end, 10);
-    if (errno != 0 || end == v || (*end != '\0' && *end != ',') || n < 1 ||
+    if (errno != 0 || end == v || (*end != '\0' && strchr(ends, *end) == NULL) || n < 1 ||
         n > SIM_POOL_MAX_THREADS)
         return 0;
     return (int)n;
@@ -272,9 +270,11 @@ int cli_threads(long long option, const char **source)
 {
     const char *from = "--threads";
     int n = option > 0 ? (int)option : 0;
-    if (n == 0 && (n = env_count("OMP_NUM_THREADS")) > 0)
+    /* OMP_NUM_THREADS may be a list ("4,2" for nested levels): its first number is the
+     * outer level's. */
+    if (n == 0 && (n = cli_env_count("OMP_NUM_THREADS", ",")) > 0)
         from = "OMP_NUM_THREADS";
-    if (n == 0 && (n = env_count("SLURM_CPUS_PER_TASK")) > 0)
+    if (n == 0 && (n = cli_env_count("SLURM_CPUS_PER_TASK", ",")) > 0)
         from = "SLURM_CPUS_PER_TASK";
     if (n == 0) {
         n = cpus_available();

@@ -994,9 +994,7 @@ int cmd_compare(int argc, char **argv)
     x.r = cli_an_open("compare", o.path, o.metric, o.n_metric, &rc);
     if (x.r == NULL)
         return rc;
-    if (o.company != NULL && (x.company = an_results_find_entity(x.r, o.company)) < 0) {
-        rc = cli_usage_error("compare", "--company: no %s '%s' in %s", an_results_entity_dim(x.r),
-                             o.company, o.path);
+    if ((rc = cli_an_company("compare", x.r, o.company, &x.company)) != 0) {
         an_results_close(x.r);
         return rc;
     }

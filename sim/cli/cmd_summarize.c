@@ -485,9 +485,7 @@ int cmd_summarize(int argc, char **argv)
     x.r = cli_an_open("summarize", o.path, o.metric, o.n_metric, &rc);
     if (x.r == NULL)
         return rc;
-    if (o.company != NULL && (x.company = an_results_find_entity(x.r, o.company)) < 0) {
-        rc = cli_usage_error("summarize", "--company: no %s '%s' in %s", an_results_entity_dim(x.r),
-                             o.company, o.path);
+    if ((rc = cli_an_company("summarize", x.r, o.company, &x.company)) != 0) {
         an_results_close(x.r);
         return rc;
     }

@@ -93,6 +93,11 @@ hid_t sim_h5__fapl(bool latest);
 
 /* Release any HDF5 identifier (negative ones are ignored). */
 void sim_h5__close_id(hid_t id);
+/* The dataset name of file, or -1 when there is none (a link that is missing, dangling or
+ * to another kind of object is none, without an HDF5 error). */
+hid_t sim_h5__open_dataset(hid_t file, const char *name);
+/* Rank and extent of dataset ds, -1 when unreadable. */
+int sim_h5__extent(hid_t ds, hsize_t dims[H5S_MAX_RANK]);
 /* Read the hyperslab start/count of a dataset of rank >= 1 into buf (memory type mtype);
  * false when HDF5 fails. */
 bool sim_h5__read_slab(hid_t ds, hid_t mtype, int rank, const hsize_t *start, const hsize_t *count,

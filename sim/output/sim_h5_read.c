@@ -212,7 +212,7 @@ static sim_status read_attrs(sim_h5_reader *r, sim_error *err)
 
 /* ---- datasets ---- */
 
-static hid_t open_dataset(hid_t file, const char *name)
+hid_t sim_h5__open_dataset(hid_t file, const char *name)
 {
     if (H5Lexists(file, name, H5P_DEFAULT) <= 0 || H5Oexists_by_name(file, name, H5P_DEFAULT) <= 0)
         return -1;
@@ -226,8 +226,7 @@ static hid_t open_dataset(hid_t file, const char *name)
     return info.type == H5O_TYPE_DATASET ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
 }
 
-/* Rank and extent of ds (-1 when unreadable). */
-static int extent(hid_t ds, hsize_t dims[H5S_MAX_RANK])
+int sim_h5__extent(hid_t ds, hsize_t dims[H5S_MAX_RANK])
 {
     hid_t space = H5Dget_space(ds);
     int rank = space >= 0 ? H5Sget_simple_extent_dims(space, dims, NULL) : -1;
@@ -278,9 +277,9 @@ bool sim_h5__runs_plausible(hid_t file, const char *path, hsize_t n_runs, sim_er
 
 static sim_status read_status(sim_h5_reader *r, sim_error *err)
 {
-    hid_t ds = open_dataset(r->file, SIM_H5_RUN_STATUS);
+    hid_t ds = sim_h5__open_dataset(r->file, SIM_H5_RUN_STATUS);
     hsize_t dims[H5S_MAX_RANK] = {0};
-    bool shaped = ds >= 0 && extent(ds, dims) == 1 && type_class_is(ds, H5T_INTEGER);
+    bool shaped = ds >= 0 && sim_h5__extent(ds, dims) == 1 && type_class_is(ds, H5T_INTEGER);
     if (shaped && !sim_h5__runs_plausible(r->file, r->path, dims[0], err)) {
         sim_h5__close_id(ds);
         return SIM_IO;
@@ -412,9 +411,9 @@ const char *sim_h5_reader_run_message(sim_h5_reader *r, size_t run)
         return NULL;
     sim_h5__mute mute;
     sim_h5__mute_begin(&mute);
-    hid_t ds = open_dataset(r->file, SIM_H5_RUN_MESSAGE);
+    hid_t ds = sim_h5__open_dataset(r->file, SIM_H5_RUN_MESSAGE);
     hsize_t dims[H5S_MAX_RANK] = {0};
-    bool shaped = ds >= 0 && extent(ds, dims) == 2 && dims[0] == r->n_runs &&
+    bool shaped = ds >= 0 && sim_h5__extent(ds, dims) == 2 && dims[0] == r->n_runs &&
                   dims[1] <= SIM_H5_MESSAGE_LEN && type_class_is(ds, H5T_STRING);
     hsize_t start[2] = {run, 0}, count[2] = {1, dims[1]};
     memset(r->message, 0, sizeof r->message);
@@ -453,7 +452,7 @@ static bool shape_matches(const sim_h5_reader *r, hid_t ds, const sim_catalog *c
     bool time = s == SIM_SHAPE_TIME || s == SIM_SHAPE_TIME_ENTITY;
     bool entity = s == SIM_SHAPE_ENTITY || s == SIM_SHAPE_TIME_ENTITY;
     int rank = 1 + time + entity;
-    if (extent(ds, dims) != rank || !type_class_is(ds, H5T_FLOAT) ||
+    if (sim_h5__extent(ds, dims) != rank || !type_class_is(ds, H5T_FLOAT) ||
         !axis_is(ds, 0, dims, SIM_H5_RUN, r->n_runs))
         return false;
     unsigned axis = 1;
@@ -482,7 +481,7 @@ static sim_status check_vars(sim_h5_reader *r, const sim_catalog *cat, sim_error
         r->vars[i] = -1;
     for (size_t i = 0; i < r->n_vars; i++) {
         const sim_var *v = sim_catalog_var(cat, i);
-        r->vars[i] = open_dataset(r->file, v->name);
+        r->vars[i] = sim_h5__open_dataset(r->file, v->name);
         if (r->vars[i] < 0)
             return sim_error_set(err, SIM_INVALID, "%s: the file has no variable %s", r->path,
                                  v->name);
@@ -502,12 +501,12 @@ static sim_status open_table_ds(sim_h5_reader *r, const char *dim, const char *n
                                 H5T_class_t want, hid_t *ds, sim_error *err)
 {
     hsize_t dims[H5S_MAX_RANK];
-    *ds = open_dataset(r->file, name);
+    *ds = sim_h5__open_dataset(r->file, name);
     if (*ds < 0)
         return sim_error_set(err, SIM_INVALID, "%s: the file has no table variable %s", r->path,
                              name);
     char path[SIM_H5_NAME_MAX] = "";
-    bool along = extent(*ds, dims) == 1 && H5DSget_num_scales(*ds, 0) > 0 &&
+    bool along = sim_h5__extent(*ds, dims) == 1 && H5DSget_num_scales(*ds, 0) > 0 &&
                  H5DSiterate_scales(*ds, 0, NULL, take_scale_path, path) >= 0 && path[0] == '/' &&
                  strcmp(path + 1, dim) == 0;
     if (!along || !type_class_is(*ds, want))
@@ -584,7 +583,7 @@ static hsize_t table_rows(const sim_h5_reader *r, const reader_table *table)
 {
     hsize_t rows = 0, dims[H5S_MAX_RANK];
     for (size_t i = 0; i <= table->n_cols; i++) {
-        hsize_t n = extent(table->ds[i], dims) == 1 ? dims[0] : 0;
+        hsize_t n = sim_h5__extent(table->ds[i], dims) == 1 ? dims[0] : 0;
         rows = i == 0 || n < rows ? n : rows;
     }
     hsize_t stored = stored_rows(table->ds[0], r->file);
@@ -707,7 +706,7 @@ static sim_status read_vars(sim_h5_reader *r, size_t run, sim_record *rec, sim_e
     for (size_t i = 0; i < r->n_vars; i++) {
         hsize_t start[SIM_H5_MAX_RANK] = {run, 0, 0}, count[SIM_H5_MAX_RANK] = {1, 0, 0};
         hsize_t dims[H5S_MAX_RANK];
-        int rank = extent(r->vars[i], dims);
+        int rank = sim_h5__extent(r->vars[i], dims);
         for (int k = 1; k < rank; k++)
             count[k] = dims[k];
         double *values = sim_record_values(rec, i);

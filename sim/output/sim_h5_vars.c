@@ -34,21 +34,6 @@ struct sim_h5_vars {
     sim_status status; /* of the listing */
 };
 
-static hid_t open_ds(hid_t file, const char *name)
-{
-    if (name == NULL || H5Lexists(file, name, H5P_DEFAULT) <= 0 ||
-        H5Oexists_by_name(file, name, H5P_DEFAULT) <= 0)
-        return -1;
-    H5O_info_t info;
-#if H5_VERSION_GE(1, 12, 0)
-    if (H5Oget_info_by_name3(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
-#else
-    if (H5Oget_info_by_name2(file, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
-#endif
-        return -1;
-    return info.type == H5O_TYPE_DATASET ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
-}
-
 static sim_h5_vclass class_of(hid_t ds)
 {
     hid_t type = H5Dget_type(ds);
@@ -60,14 +45,6 @@ static sim_h5_vclass class_of(hid_t ds)
     if (c == H5T_INTEGER)
         return SIM_H5_VINT;
     return fixed_text ? SIM_H5_VCHAR : SIM_H5_VOTHER;
-}
-
-static int ds_extent(hid_t ds, hsize_t dims[H5S_MAX_RANK])
-{
-    hid_t space = H5Dget_space(ds);
-    int rank = space >= 0 ? H5Sget_simple_extent_dims(space, dims, NULL) : -1;
-    sim_h5__close_id(space);
-    return rank;
 }
 
 static herr_t scale_name(hid_t dset, unsigned dim, hid_t scale, void *data)
@@ -88,7 +65,7 @@ static bool describe(hid_t ds, const char *name, vars_entry *e)
     char dims[SIM_H5_VARS_MAX_RANK][SIM_H5_NAME_MAX + 1];
     hsize_t ext[H5S_MAX_RANK];
     memset(dims, 0, sizeof dims);
-    int rank = ds_extent(ds, ext);
+    int rank = sim_h5__extent(ds, ext);
     e->info.cls = class_of(ds);
     e->info.rank = rank >= 0 && rank <= SIM_H5_VARS_MAX_RANK ? rank : -1;
     size_t len = strlen(name) + 1;
@@ -114,7 +91,7 @@ static bool describe(hid_t ds, const char *name, vars_entry *e)
 static herr_t list_one(hid_t group, const char *name, const H5L_info_t *linfo, void *data)
 {
     sim_h5_vars *v = data;
-    hid_t ds = open_ds(group, name);
+    hid_t ds = sim_h5__open_dataset(group, name);
     if (ds < 0)
         return 0;
     if (v->n == SIM_H5_VARS_MAX) {
@@ -239,7 +216,7 @@ static bool slab_inside(hid_t ds, int rank, const uint64_t *start, const uint64_
                         hsize_t *total)
 {
     hsize_t ext[H5S_MAX_RANK];
-    if (ds_extent(ds, ext) != rank)
+    if (sim_h5__extent(ds, ext) != rank)
         return false;
     *total = 1;
     for (int a = 0; a < rank; a++) {
@@ -282,7 +259,7 @@ sim_status sim_h5_vars_read(sim_h5_vars *v, size_t i, const uint64_t *start, con
     sim_h5__mute mute;
     sim_h5__mute_begin(&mute);
     const sim_h5_vinfo *info = &v->entries[i].info;
-    hid_t ds = open_ds(v->file, info->name);
+    hid_t ds = sim_h5__open_dataset(v->file, info->name);
     bool done = ds >= 0 && read_numeric(ds, info->rank, start, count, out);
     sim_status st =
         done ? SIM_OK
@@ -296,7 +273,7 @@ sim_status sim_h5_vars_read(sim_h5_vars *v, size_t i, const uint64_t *start, con
 static bool read_text_ds(hid_t ds, char *out, size_t cap)
 {
     hsize_t ext[H5S_MAX_RANK];
-    int rank = ds_extent(ds, ext);
+    int rank = sim_h5__extent(ds, ext);
     size_t total = 1;
     for (int a = 0; a < rank; a++) {
         if (ext[a] != 0 && total > cap / ext[a])
@@ -319,7 +296,7 @@ sim_status sim_h5_vars_read_chars(sim_h5_vars *v, size_t i, char *out, size_t ca
     sim_h5__mute mute;
     sim_h5__mute_begin(&mute);
     const char *name = v->entries[i].info.name;
-    hid_t ds = open_ds(v->file, name);
+    hid_t ds = sim_h5__open_dataset(v->file, name);
     bool done = ds >= 0 && read_text_ds(ds, out, cap);
     sim_status st =
         done ? SIM_OK
@@ -333,7 +310,7 @@ sim_status sim_h5_vars_read_chars(sim_h5_vars *v, size_t i, char *out, size_t ca
 /* The attribute attr of var (NULL: root), or -1; *holder the dataset to close after. */
 static hid_t open_attr(sim_h5_vars *v, const char *var, const char *attr, hid_t *holder)
 {
-    *holder = var != NULL ? open_ds(v->file, var) : -1;
+    *holder = var != NULL ? sim_h5__open_dataset(v->file, var) : -1;
     hid_t obj = var != NULL ? *holder : v->file;
     if (obj < 0 || attr == NULL || H5Aexists(obj, attr) <= 0)
         return -1;
@@ -430,7 +407,7 @@ static bool scan_read(hid_t ds, hid_t mtype, int rank, const hsize_t *start, con
 static bool scan_ds(hid_t ds, sim_h5_vclass cls, void *buf)
 {
     hsize_t ext[H5S_MAX_RANK], tile[H5S_MAX_RANK], at[H5S_MAX_RANK], count[H5S_MAX_RANK];
-    int rank = ds_extent(ds, ext);
+    int rank = sim_h5__extent(ds, ext);
     if (rank < 0 || rank > SIM_H5_VARS_MAX_RANK)
         return false;
     for (int a = 0; a < rank; a++)
@@ -480,7 +457,7 @@ sim_status sim_h5_vars_scan(sim_h5_vars *v, sim_h5_vars_pick pick, void *ctx, si
         uint64_t values = 1;
         for (int a = 0; a < info->rank; a++)
             values = mul_sat(values, info->dims[a]);
-        hid_t ds = values <= most ? open_ds(v->file, info->name) : -1;
+        hid_t ds = values <= most ? sim_h5__open_dataset(v->file, info->name) : -1;
         bool done = ds >= 0 && class_of(ds) == info->cls && scan_ds(ds, info->cls, buf);
         sim_h5__close_id(ds);
         if (!done && st == SIM_OK)

@@ -4,25 +4,7 @@ set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tiny="$ECOTWIN_ROOT/tests/data/good/tiny.yaml"
-fails=0
-check() { # description, expected exit code, command...
-    local what=$1 want=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL: $what: exit $rc, expected $want"
-        sed 's/^/  stderr: /' "$tmp/err" | head -20
-        fails=$((fails + 1))
-    fi
-}
-contains() { # description, file, text
-    if ! grep -qF -- "$3" "$2"; then
-        echo "FAIL: $1: output lacks '$3'"
-        sed 's/^/  /' "$2" | head -20
-        fails=$((fails + 1))
-    fi
-}
+. "$ECOTWIN_ROOT/tests/integration/check_lib.sh"
 
 check "--help" 0 "$ECOTWIN" --help
 contains "--help" "$tmp/out" "Usage: ecotwin COMMAND"

@@ -8,25 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 py=${PYTHON:-/usr/bin/python3}
 checker="$ECOTWIN_ROOT/tests/integration/check_sensitivity.py"
-fails=0
-check() { # description, expected exit code, command...
-    local what=$1 want=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL: $what: exit $rc, expected $want"
-        sed 's/^/  stderr: /' "$tmp/err" | head -20
-        fails=$((fails + 1))
-    fi
-}
-contains() { # description, file, text
-    if ! grep -qF -- "$3" "$2"; then
-        echo "FAIL: $1: output lacks '$3'"
-        sed 's/^/  /' "$2" | head -20
-        fails=$((fails + 1))
-    fi
-}
+. "$ECOTWIN_ROOT/tests/integration/check_lib.sh"
 sens() { "$ECOTWIN" sensitivity "$@"; }
 
 check "sens_sample ishigami" 0 "$SENS_SAMPLE" ishigami "$tmp/ish.h5" 1024
